@@ -1,0 +1,119 @@
+"""Simulation results: the tidy time series and per-step summaries.
+
+Sign convention of ``current_mA_g``: positive when sodium leaves the anode (the working
+electrode of a half cell): desodiation in a half cell, discharge in a full cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .protocols import Step
+
+PLATEAU_EDGE_V = 0.1  # paper 000: plateau below 0.1 V vs Na+/Na
+
+SUMMARY_COLUMNS = [
+    "step", "label", "direction", "current_mA_g", "capacity_mAh_g", "capacity_below_0.1V_mAh_g",
+    "capacity_above_0.1V_mAh_g", "average_voltage_V", "energy_mWh_g", "end_voltage_V",
+    "duration_h", "coulombic_efficiency",
+]
+
+
+def _trapz(y: np.ndarray, x: np.ndarray) -> float:
+    return float(np.sum(0.5 * (y[1:] + y[:-1]) * np.diff(x))) if len(x) > 1 else 0.0
+
+
+def summarise(table: pd.DataFrame, steps: Sequence[Step], cell_kind: str) -> pd.DataFrame:
+    """One row per completed step: capacity [mAh/g], capacity below/above 0.1 V [mAh/g],
+    average voltage [V], energy [mWh/g], end voltage [V], duration [h] and coulombic
+    efficiency (a desodiation/discharge step over the preceding sodiation/charge step).
+
+    Capacities are per gram of the working electrode (half cell) or anode (full cell). The
+    0.1 V split uses the cell voltage in a half cell (the carbon vs Na+/Na, as the papers
+    count it on the GCD curve) and the anode potential in a full cell.
+    """
+    rows = []
+    last_in = None
+    for k, g in table.groupby("step", sort=True):
+        s = steps[int(k)]
+        q = g["capacity_mAh_g"].to_numpy()
+        v = g["voltage_V"].to_numpy()
+        split = v if cell_kind == "half" else g["anode_potential_V"].to_numpy()
+        dq = np.diff(q)
+        low = float(np.sum(dq * (0.5 * (split[1:] + split[:-1]) < PLATEAU_EDGE_V))) if len(q) > 1 else 0.0
+        cap = float(q[-1]) if len(q) else 0.0
+        energy = _trapz(v, q)
+        ce = np.nan
+        if s.direction in ("sodiate", "charge"):
+            last_in = cap
+        elif s.direction in ("desodiate", "discharge") and last_in:
+            ce = cap / last_in
+        rows.append({
+            "step": int(k), "label": s.label, "direction": s.direction,
+            "current_mA_g": float(np.median(np.abs(g["current_mA_g"]))) if s.direction != "rest" else 0.0,
+            "capacity_mAh_g": cap, "capacity_below_0.1V_mAh_g": low,
+            "capacity_above_0.1V_mAh_g": cap - low,
+            "average_voltage_V": energy / cap if cap > 0 else np.nan,
+            "energy_mWh_g": energy, "end_voltage_V": float(v[-1]) if len(v) else np.nan,
+            "duration_h": float(g["time_s"].iloc[-1] - g["time_s"].iloc[0]) / 3600.0,
+            "coulombic_efficiency": ce,
+        })
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+@dataclass
+class Result:
+    """What a run produced.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Tidy time series: ``time_s``, ``step``, ``label``, ``direction``, ``current_mA_g``,
+        ``voltage_V``, ``capacity_mAh_g`` (within the step), ``anode_potential_V``,
+        ``sodium_fraction`` and ``occupancy_<stage>`` of each stage.
+    steps : pandas.DataFrame
+        Per-step summary (see :func:`summarise`).
+    wall_time_s : float
+        Solve time [s].
+    """
+
+    table: pd.DataFrame
+    steps: pd.DataFrame
+    protocol: tuple[Step, ...]
+    cell: object
+    wall_time_s: float
+    n_completed: int = 0
+
+    @property
+    def truncated(self) -> bool:
+        return self.n_completed < len(self.protocol)
+
+    def reversible_capacities(self) -> pd.DataFrame:
+        """Desodiation (half cell) or discharge (full cell) rows: the reversible capacities."""
+        s = self.steps
+        return s[s["direction"].isin(["desodiate", "discharge"])].reset_index(drop=True)
+
+    def rate_table(self) -> pd.DataFrame:
+        """Per current: reversible capacity, plateau capacity and plateau share (last cycle)."""
+        rev = self.reversible_capacities()
+        groups = {k: s.rate_group for k, s in enumerate(self.protocol)}
+        rev = rev.assign(rate_mA_g=[groups[int(k)] for k in rev["step"]])
+        last = rev.groupby("rate_mA_g", sort=False).tail(1)
+        out = last[["rate_mA_g", "capacity_mAh_g", "capacity_below_0.1V_mAh_g",
+                    "average_voltage_V", "coulombic_efficiency"]].copy()
+        out["plateau_share"] = out["capacity_below_0.1V_mAh_g"] / out["capacity_mAh_g"]
+        return out.reset_index(drop=True)
+
+    def save(self, folder: str | Path, stem: str) -> list[Path]:
+        """Write ``<stem>_timeseries.csv`` and ``<stem>_steps.csv`` into ``folder``."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = [folder / f"{stem}_timeseries.csv", folder / f"{stem}_steps.csv"]
+        self.table.to_csv(paths[0], index=False, float_format="%.8g")
+        self.steps.to_csv(paths[1], index=False, float_format="%.8g")
+        return paths

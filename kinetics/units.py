@@ -1,0 +1,61 @@
+"""Unit handling at the boundary (pint). Everything inside hc-kinetics is SI floats.
+
+The few conversions that battery researchers' units need (mAh/g, mg/cm², µm, mA/g) are
+done here and only here.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pint
+
+from .errors import InvalidValueError
+
+FARADAY = 96485.33212  # C/mol, CODATA 2018 exact
+GAS_CONSTANT = 8.314462618  # J/(mol K), CODATA 2018 exact
+REFERENCE_TEMPERATURE_K = 298.15
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    """The one pint registry of hc-kinetics, with ``C`` left free for C-rates."""
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg.define("mAh = milliampere * hour")
+    return ureg
+
+
+def quantity(value: float, unit: str) -> pint.Quantity:
+    """A pint quantity; an unknown unit raises :class:`InvalidValueError`."""
+    try:
+        return registry().Quantity(float(value), unit)
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError) as e:
+        raise InvalidValueError("unit", unit, f"a unit pint understands ({e})") from None
+
+
+def convert(value: float, unit: str, target: str, field: str = "value") -> float:
+    """Convert ``value`` in ``unit`` to ``target`` and return a float.
+
+    Raises
+    ------
+    InvalidValueError
+        If the units are not compatible (names ``field``).
+    """
+    q = quantity(value, unit)
+    try:
+        return float(q.to(target).magnitude)
+    except pint.errors.DimensionalityError:
+        raise InvalidValueError(field, f"{value} {unit}", f"a quantity convertible to {target}") from None
+
+
+def specific_capacity_to_concentration(q_mAh_g: float, density_g_cm3: float) -> float:
+    """Sodium concentration [mol/m³] that stores ``q_mAh_g`` in a solid of ``density_g_cm3``.
+
+    c = q · 3.6 C/mAh · ρ / F, with ρ in g/m³.
+    """
+    return q_mAh_g * 3.6 * density_g_cm3 * 1e6 / FARADAY
+
+
+def thermal_voltage(temperature_K: float = REFERENCE_TEMPERATURE_K) -> float:
+    """RT/F [V]."""
+    return GAS_CONSTANT * temperature_K / FARADAY
