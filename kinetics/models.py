@@ -200,7 +200,7 @@ def _cell_values(cell, pset: ParameterSet, inputs: set[str], capacity_Ah: float)
         c["width"]: side,
         c["capacity"]: capacity_Ah,
         c["current"]: capacity_Ah,
-        c["lower_cutoff"]: lo - 1.0,
+        c["lower_cutoff"]: -5.0,  # events only; steps end at their own limits
         c["upper_cutoff"]: hi + 1.0,
         c["ocv_0"]: lo,
         c["ocv_100"]: hi,

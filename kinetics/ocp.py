@@ -45,7 +45,8 @@ Branch = Literal["mean", "sodiation", "desodiation"]
 ANODE_STAGE_NAMES = ("adsorption", "insertion", "pore_filling")
 #: Window edges [V vs Na+/Na] at which paper 000 separates the three stages.
 STAGE_BOUNDARIES_V = (0.5, 0.1)
-NEWTON_STEPS = 5
+NEWTON_STEPS = 6
+MAX_STEP_V = 0.2
 _TINY = 1e-12
 
 
@@ -73,25 +74,28 @@ def _x_and_complement(U, fractions, potentials, widths, T):
     dx = 0.0
     for X, U0, w in zip(fractions, potentials, widths):
         a = w * thermal_voltage(T)
-        t = _m.tanh((U - U0) / (2.0 * a))
+        z = (U - U0) / (2.0 * a)
+        t = _m.tanh(z)
         x = x + X * 0.5 * (1.0 - t)
         y = y + X * 0.5 * (1.0 + t)
-        dx = dx - X * 0.25 * (1.0 - t * t) / a
-    return x, y, dx
+        dx = dx - X * 0.25 / (a * _m.cosh(_m.minimum(_m.maximum(z, -300.0), 300.0)) ** 2)
+    return _m.maximum(x, 1e-300), _m.maximum(y, 1e-300), dx
 
 
 def guess_nodes(potentials: Sequence[float], widths: Sequence[float], T: float = REFERENCE_TEMPERATURE_K,
-                max_spacing_V: float = 0.1) -> np.ndarray:
+                max_spacing_V: float = 0.05) -> np.ndarray:
     """Fixed potential nodes [V] for the initial guess of :func:`potential_from_stoichiometry`.
 
-    Seventeen nodes per stage at U_j + q·ω_j RT/F, q = −8…8, plus fill-in nodes so that no
+    Twenty-nine nodes per stage at U_j + q·ω_j RT/F, q = −14…14, plus fill-in nodes so that no
     gap exceeds ``max_spacing_V``. Built from float parameter values once, when a model is
     built; Newton steps absorb later changes of the (input) parameters.
     """
     vt = thermal_voltage(T)
-    nodes = [U0 + q * w * vt for U0, w in zip(potentials, widths) for q in np.linspace(-8, 8, 17)]
-    lo = min(U0 - 14 * w * vt for U0, w in zip(potentials, widths)) - 0.2
-    hi = max(U0 + 14 * w * vt for U0, w in zip(potentials, widths)) + 0.2
+    nodes = [U0 + q * w * vt for U0, w in zip(potentials, widths) for q in np.linspace(-14, 14, 29)]
+    # cover the stages' tails to occupancies of ~1e-13 (30 widths), within 1 V below the
+    # lowest and 3.5 V above the highest stage potential
+    lo = max(min(U0 - 30 * w * vt for U0, w in zip(potentials, widths)), min(potentials) - 1.0)
+    hi = min(max(U0 + 30 * w * vt for U0, w in zip(potentials, widths)), max(potentials) + 3.5)
     nodes = np.unique(np.concatenate([nodes, [lo, hi]]))
     filled = [nodes[0]]
     for u in nodes[1:]:
@@ -140,8 +144,10 @@ def potential_from_stoichiometry(
     for _ in range(newton_steps):
         xx, yy, dx = _x_and_complement(U, fractions, potentials, widths, T)
         residual = _m.log(xx) - _m.log(yy) - target
-        slope = dx * (1.0 / xx + 1.0 / yy)
-        U = U - residual / slope
+        slope = _m.minimum(dx * (1.0 / xx + 1.0 / yy), -1e-300)
+        # bounded Newton step: δ·tanh(step/δ) equals the step near convergence and never
+        # jumps further than δ = 0.2 V from a poor point in a flat region between stages
+        U = U - MAX_STEP_V * _m.tanh(residual / slope / MAX_STEP_V)
     return U
 
 

@@ -28,6 +28,23 @@ def _trapz(y: np.ndarray, x: np.ndarray) -> float:
     return float(np.sum(0.5 * (y[1:] + y[:-1]) * np.diff(x))) if len(x) > 1 else 0.0
 
 
+def capacity_below(q: np.ndarray, v: np.ndarray, threshold: float = PLATEAU_EDGE_V) -> float:
+    """Capacity [same unit as q] passed while ``v`` < ``threshold``.
+
+    Linear interpolation inside each sampling interval, so the result varies continuously
+    with the curve (a requirement of the least-squares calibration).
+    """
+    if len(q) < 2:
+        return 0.0
+    dq = np.diff(q)
+    v0, v1 = v[:-1], v[1:]
+    lo, hi = np.minimum(v0, v1), np.maximum(v0, v1)
+    span = np.where(hi > lo, hi - lo, 1.0)
+    frac = np.clip((threshold - lo) / span, 0.0, 1.0)
+    frac = np.where(hi > lo, frac, (lo < threshold).astype(float))
+    return float(np.sum(dq * frac))
+
+
 def summarise(table: pd.DataFrame, steps: Sequence[Step], cell_kind: str) -> pd.DataFrame:
     """One row per completed step: capacity [mAh/g], capacity below/above 0.1 V [mAh/g],
     average voltage [V], energy [mWh/g], end voltage [V], duration [h] and coulombic
@@ -44,8 +61,7 @@ def summarise(table: pd.DataFrame, steps: Sequence[Step], cell_kind: str) -> pd.
         q = g["capacity_mAh_g"].to_numpy()
         v = g["voltage_V"].to_numpy()
         split = v if cell_kind == "half" else g["anode_potential_V"].to_numpy()
-        dq = np.diff(q)
-        low = float(np.sum(dq * (0.5 * (split[1:] + split[:-1]) < PLATEAU_EDGE_V))) if len(q) > 1 else 0.0
+        low = capacity_below(q, split)
         cap = float(q[-1]) if len(q) else 0.0
         energy = _trapz(v, q)
         ce = np.nan

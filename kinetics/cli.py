@@ -1,0 +1,151 @@
+"""The ``kinetics`` console script: a thin layer over the library, ``--json`` everywhere.
+
+Commands
+--------
+simulate        the main job (or ``--config FILE``): rate test + full cell, CSV/PNG/markdown
+parameter-sets  list the shipped parameter sets (and ``pybamm:<name>``)
+show NAME       print a parameter set with units and sources
+validate        model vs paper 000, with tolerance, role and status per number
+calibrate NAME  rerun a calibration against paper 000's numbers (``--write`` stores it)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+
+from .errors import KineticsError, SimulationWarning
+
+
+def _print_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2, default=float) + "\n")
+
+
+def cmd_simulate(args) -> int:
+    from .study import Study, load_study, print_table, run_study
+
+    study = load_study(args.config) if args.config else Study()
+    summary = run_study(study, args.out, progress=not args.quiet)
+    if args.json:
+        _print_json(summary)
+    else:
+        print_table(summary)
+    return 0
+
+
+def cmd_parameter_sets(args) -> int:
+    from .parameter_sets import available
+
+    sets = available()
+    if args.json:
+        _print_json([{"name": k, "description": v} for k, v in sets.items()])
+        return 0
+    for name, desc in sets.items():
+        print(f"{name:16s} {desc}")
+    print("pybamm:<name>    any PyBaMM built-in set, e.g. pybamm:Chayambuka2022")
+    return 0
+
+
+def cmd_show(args) -> int:
+    from .parameter_sets import describe, load
+
+    pset = load(args.name)
+    if args.json:
+        _print_json({"name": pset.name, "description": pset.description,
+                     "parameters": {k: e.to_json() for k, e in sorted(pset.entries.items())}})
+    else:
+        print(describe(pset))
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .validate import format_table, rows_as_json, validate
+
+    rows = validate(args.model, progress=not args.quiet and not args.json)
+    if args.json:
+        _print_json(rows_as_json(rows))
+    else:
+        print(format_table(rows))
+        counts = {s: sum(r.status == s for r in rows) for s in ("pass", "gap", "fail")}
+        print(f"\n{counts['pass']} pass, {counts['gap']} gap, {counts['fail']} fail")
+    return 1 if any(r.status == "fail" for r in rows) else 0
+
+
+def cmd_calibrate(args) -> int:
+    from .calibration import run_calibration, stored_values, write
+
+    result = run_calibration(args.name, args.model, progress=not args.quiet)
+    stored = stored_values(args.name)
+    out = {"calibration": result.calibration.name, "command": result.calibration.command,
+           "parameters": result.parameter_values, "stored": stored, "model": result.model,
+           "paper": result.paper, "n_evaluations": result.n_evaluations,
+           "wall_time_s": result.wall_time_s, "success": result.success, "message": result.message}
+    if args.write:
+        out["written"] = write(result)
+    if args.json:
+        _print_json(out)
+    else:
+        print(f"{result.calibration.command}: {result.n_evaluations} evaluations, "
+              f"{result.wall_time_s:.1f} s ({result.message})")
+        for n, v in result.parameter_values.items():
+            print(f"  {n:45s} {v:12.6g}   (stored {stored.get(n, float('nan')):.6g})")
+        for k in result.paper:
+            print(f"  {k:45s} model {result.model[k]:9.4g}   paper {result.paper[k]:9.4g}")
+        if args.write:
+            print("written to: " + ", ".join(out["written"]))
+    return 0 if result.success else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kinetics", description="Sodium-ion hard/soft-carbon kinetics on PyBaMM")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("simulate", help="run the main job or a study from --config")
+    s.add_argument("--config", help="study file (TOML or JSON) with [[half_cell]] / [[full_cell]] tables")
+    s.add_argument("--out", default="kinetics-output", help="output folder (a new one if it exists)")
+    s.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    s.add_argument("--quiet", action="store_true", help="no progress output")
+    s.set_defaults(func=cmd_simulate)
+
+    s = sub.add_parser("parameter-sets", help="list parameter sets")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_parameter_sets)
+
+    s = sub.add_parser("show", help="print a parameter set with units and sources")
+    s.add_argument("name")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_show)
+
+    s = sub.add_parser("validate", help="compare the model with paper 000")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--model", default="SPMe", choices=["SPM", "SPMe", "DFN"])
+    s.add_argument("--quiet", action="store_true")
+    s.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("calibrate", help="rerun a calibration (MPCC-1, PCC)")
+    s.add_argument("name")
+    s.add_argument("--write", action="store_true", help="store the values in the shipped sets")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--model", default="SPMe", choices=["SPM", "SPMe", "DFN"])
+    s.add_argument("--quiet", action="store_true")
+    s.set_defaults(func=cmd_calibrate)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    warnings.simplefilter("default", SimulationWarning)
+    try:
+        return args.func(args)
+    except KineticsError as e:
+        sys.stderr.write(f"kinetics {args.command}: error: {e}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Half cells through PyBaMM: SPM/SPMe/DFN, conservation, inputs without rebuilding."""
+
+import numpy as np
+import pytest
+
+import kinetics as hk
+from kinetics.models import HEADROOM
+
+
+@pytest.mark.parametrize("model", ["SPM", "SPMe", "DFN"])
+def test_models_build_and_solve(model):
+    cell = hk.HalfCell("MPCC-1-ether", model=model)
+    result = hk.run(cell, [hk.sodiate(200, 0.01), hk.desodiate(200, 3.0)])
+    assert not result.truncated
+    caps = result.steps["capacity_mAh_g"].to_numpy()
+    assert 200 < caps[0] < 360 and 200 < caps[1] < 360
+    assert result.steps["coulombic_efficiency"].iloc[1] == pytest.approx(1.0, abs=0.02)
+
+
+def test_sodium_is_conserved():
+    """Charge passed equals the change of sodium in the carbon (1e-4: solver tolerances)."""
+    cell = hk.HalfCell("MPCC-1-ether")
+    result = hk.run(cell, [hk.sodiate(100, 0.01)])
+    t = result.table
+    q_total = cell.working.material.ocp.total_capacity_mAh_g
+    dx = t["sodium_fraction"].iloc[-1] - t["sodium_fraction"].iloc[0]
+    assert dx * q_total == pytest.approx(t["capacity_mAh_g"].iloc[-1], rel=1e-4)
+    assert HEADROOM > 1
+
+
+def test_tidy_table_columns_and_occupancies():
+    result = hk.run(hk.HalfCell("MPCC-1-ether"), [hk.sodiate(50, 0.01)])
+    cols = set(result.table.columns)
+    assert {"time_s", "current_mA_g", "voltage_V", "capacity_mAh_g", "anode_potential_V",
+            "occupancy_adsorption", "occupancy_insertion", "occupancy_pore_filling"} <= cols
+    end = result.table.iloc[-1]
+    assert end["occupancy_pore_filling"] > 0.5 and end["occupancy_adsorption"] > 0.99
+    assert (result.table["current_mA_g"] < 0).all()  # sodiation: sodium enters the carbon
+
+
+def test_input_parameters_change_without_rebuild():
+    name = "anode.ocp.pore_filling.capacity"
+    sim = hk.Simulator(hk.HalfCell("MPCC-1-ether"), [name])
+    model_before = sim.built.model
+    base = sim.built.inputs[name]
+    r1 = sim.run([hk.sodiate(20, 0.01)])
+    r2 = sim.run([hk.sodiate(20, 0.01)], inputs={name: base + 30.0})
+    assert sim.built.model is model_before
+    gain = r2.steps["capacity_mAh_g"].iloc[0] - r1.steps["capacity_mAh_g"].iloc[0]
+    assert 20 < gain < 31  # most of the added pore-filling capacity lies above 0.01 V
+
+
+def test_rate_loss_is_mostly_plateau_loss():
+    result = hk.run(hk.HalfCell("MPCC-1-ether"), hk.rate_test([20, 500, 2000]))
+    rt = result.rate_table()
+    assert np.all(np.diff(rt["capacity_mAh_g"]) < 0)
+    assert np.all(np.diff(rt["plateau_share"]) <= 0)
+
+
+def test_hysteresis_option_builds():
+    pset = hk.load("MPCC-1-ether").with_values({"anode.ocp.hysteresis": 0.015}, "assumed", "test")
+    result = hk.run(hk.HalfCell(pset), [hk.sodiate(50, 0.01), hk.desodiate(50, 3.0)])
+    assert not result.truncated
+
+
+def test_cc_cv_and_rest():
+    result = hk.run(hk.HalfCell("MPCC-1-ether"),
+                    [hk.sodiate(200, 0.01, hold_until_mA_g=20), hk.rest(0.5), hk.desodiate(200, 3.0)])
+    assert not result.truncated
+    assert list(result.steps["direction"]) == ["sodiate", "rest", "desodiate"]

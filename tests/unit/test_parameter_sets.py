@@ -1,0 +1,72 @@
+"""Parameter sets: every value has a unit, a kind and a source; files round-trip; bad names."""
+
+import json
+
+import pytest
+
+import kinetics as hk
+from kinetics.errors import InvalidValueError, UnknownNameError
+from kinetics.parameter_sets import KINDS, load
+
+
+def test_listed_sets_are_the_issue_names():
+    names = {n.lower() for n in hk.available()}
+    assert {"mpcc-1-ester", "mpcc-1-ether", "pcc-ester", "o3-na0.9tmo2"} <= names
+
+
+@pytest.mark.parametrize("name", ["MPCC-1-ester", "mpcc-1-ETHER", "PCC-ester", "o3-na0.9tmo2"])
+def test_every_value_has_unit_kind_and_source(name):
+    pset = load(name)
+    assert pset.entries
+    for key, e in pset.entries.items():
+        assert e.kind in KINDS, key
+        assert len(e.source) > 10, key
+        if not isinstance(e.value, str):
+            pset.value(key)  # converts with its unit
+
+
+def test_both_mpcc1_sets_share_the_carbon():
+    a, b = load("MPCC-1-ester"), load("MPCC-1-ether")
+    carbon = [n for n in a.names("anode.") if n != "anode.first_cycle_efficiency"]
+    assert carbon and all(a.entries[n] == b.entries[n] for n in carbon)
+    differs = {n for n in a.entries if n in b.entries and a.entries[n] != b.entries[n]}
+    assert differs <= {n for n in a.entries if n.startswith(("electrolyte.", "counter.", "cell."))} | {
+        "anode.first_cycle_efficiency"}
+
+
+def test_unknown_set_suggests():
+    with pytest.raises(UnknownNameError, match="MPCC-1-ester"):
+        load("MPCC1-ester")
+
+
+def test_unknown_parameter_suggests():
+    with pytest.raises(UnknownNameError, match="anode.ocp.pore_filling.capacity"):
+        load("MPCC-1-ester").value("anode.ocp.pore_filing.capacity")
+
+
+def test_save_reload_roundtrip(tmp_path):
+    pset = load("MPCC-1-ether")
+    changed = pset.with_values({"anode.ocp.pore_filling.capacity": 201.5}, "fitted", "test fit")
+    path = changed.save(tmp_path / "fitted.json")
+    again = load(path)
+    assert again.value("anode.ocp.pore_filling.capacity") == 201.5
+    assert again.entry("anode.ocp.pore_filling.capacity").kind == "fitted"
+    assert {k: e.value for k, e in again.entries.items()} == {k: e.value for k, e in changed.entries.items()}
+    raw = json.loads(path.read_text())
+    assert raw["parameters"]["cell.area"]["source"]
+
+
+def test_save_never_overwrites(tmp_path):
+    path = tmp_path / "mine.json"
+    path.write_text("user data")
+    with pytest.raises(InvalidValueError, match="does not exist yet"):
+        load("MPCC-1-ether").save(path)
+    assert path.read_text() == "user data"
+
+
+def test_bad_file_is_reported(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"format": "hc-kinetics parameter set 1", "name": "x",
+                                "parameters": {"anode.density": {"value": 1.6, "unit": "g/cm^3"}}}))
+    with pytest.raises(ValueError, match="lacks"):
+        load(path)
