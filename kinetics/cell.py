@@ -145,14 +145,16 @@ class FullCell:
         An anode half-cell set (its electrolyte and cell design are used).
     cathode : str or ParameterSet
         A cathode set.
-    np_ratio : float
-        N/P ratio (> 0), see above.
+    np_ratio : float or None
+        N/P ratio (> 0), see above. ``None`` keeps the loadings and initial sodium fractions
+        the sets give (``anode.initial_fraction``, ``cathode.initial_fraction``; converted
+        ``pybamm:<name>`` sets have them).
     model : {"SPM", "SPMe", "DFN"}
     """
 
     anode: str | ParameterSet = "MPCC-1-ether"
     cathode: str | ParameterSet = "O3-Na0.9TMO2"
-    np_ratio: float = 1.05
+    np_ratio: float | None = 1.05
     model: str = "SPMe"
     anode_set: ParameterSet = field(init=False, repr=False)
     cathode_set: ParameterSet = field(init=False, repr=False)
@@ -164,10 +166,14 @@ class FullCell:
     kind = "full"
 
     def __post_init__(self):
-        if not (np.isfinite(self.np_ratio) and self.np_ratio > 0):
+        a, c = _as_set(self.anode), _as_set(self.cathode)
+        if self.np_ratio is None:
+            if "anode.initial_fraction" not in a or "cathode.initial_fraction" not in c:
+                raise InvalidValueError("np_ratio", None, "a positive N/P ratio (these sets give no "
+                                        "initial sodium fractions to keep)")
+        elif not (np.isfinite(self.np_ratio) and self.np_ratio > 0):
             raise InvalidValueError("np_ratio", self.np_ratio,
                                     "a positive N/P ratio (anode over cathode reversible capacity)")
-        a, c = _as_set(self.anode), _as_set(self.cathode)
         if not a.names("anode."):
             raise InvalidValueError("anode", a.name, "a set with anode.* entries")
         if not c.names("cathode."):

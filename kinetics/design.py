@@ -79,6 +79,9 @@ def balance(cell: FullCell) -> Balance:
     key = _key(cell)
     if key in _CACHE:
         return _CACHE[key]
+    if cell.np_ratio is None:
+        _CACHE[key] = as_given(cell)
+        return _CACHE[key]
     q_a = reversible_capacity(HalfCell(cell.anode_set, cell.model))
     cathode_half = HalfCell(cell.cathode_set, cell.model)
     q_c = reversible_capacity(cathode_half)
@@ -99,6 +102,18 @@ def balance(cell: FullCell) -> Balance:
                 cyclable, x_a0, x_c0)
     _CACHE[key] = b
     return b
+
+
+def as_given(cell: FullCell) -> Balance:
+    """The loadings and initial sodium fractions stated by the sets themselves (no N/P)."""
+    a, c = cell.anode_electrode, cell.cathode_electrode
+    m_a, m_c = a.coating.loading_mg_cm2, c.coating.loading_mg_cm2
+    x_a = cell.anode_set.value("anode.initial_fraction")
+    x_c = cell.cathode_set.value("cathode.initial_fraction")
+    q_a, q_c = a.material.ocp.total_capacity_mAh_g, c.material.ocp.total_capacity_mAh_g
+    inventory = (x_a * q_a * m_a + x_c * q_c * m_c) * 1e-3
+    nan = float("nan")
+    return Balance(nan, nan, nan, m_a, m_c, m_c / m_a, nan, 0.0, inventory, x_a, x_c)
 
 
 def full_cell_metrics(result, cell: FullCell, b: Balance) -> dict[str, float]:

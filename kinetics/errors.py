@@ -52,7 +52,7 @@ def require_positive(field: str, value: float, unit: str = "") -> float:
     try:
         v = float(value)
     except (TypeError, ValueError):
-        raise InvalidValueError(field, value, f"a positive number{' in ' + unit if unit else ''}")
+        raise InvalidValueError(field, value, f"a positive number{' in ' + unit if unit else ''}") from None
     if not (v > 0 and v < float("inf")):
         raise InvalidValueError(field, value, f"a positive finite number{' in ' + unit if unit else ''}")
     return v

@@ -80,7 +80,7 @@ class Simulator:
 
     def output_variables(self) -> list[str]:
         v = [names.VARIABLES["time"], names.VARIABLES["current"], names.VARIABLES["voltage"]]
-        for role, s in self.built.slots.items():
+        for s in self.built.slots.values():
             v.append(names.average_concentration_variable(s))
             v.append(names.surface_potential_variable(s))
         return sorted(set(v))
@@ -106,11 +106,13 @@ class Simulator:
         all_inputs = {**self.built.inputs, **(inputs or {})}
         stream = progress if hasattr(progress, "write") else sys.stderr
         callbacks = [_Progress(steps, stream, description)] if progress else None
-        sim = pybamm.Simulation(self.built.model, parameter_values=self.built.parameter_values,
-                                experiment=experiment,
-                                solver=pybamm.IDAKLUSolver(**SOLVER_SETTINGS,
-                                                           output_variables=self.output_variables()))
-        self._sims[key] = sim
+        sim = self._sims.get(key)
+        if sim is None:  # the same protocol again re-uses the built, discretised model
+            sim = pybamm.Simulation(self.built.model, parameter_values=self.built.parameter_values,
+                                    experiment=experiment,
+                                    solver=pybamm.IDAKLUSolver(**SOLVER_SETTINGS,
+                                                               output_variables=self.output_variables()))
+            self._sims[key] = sim
         failure = None
         t0 = time.perf_counter()
         with warnings.catch_warnings():

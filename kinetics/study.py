@@ -119,7 +119,7 @@ def run_study(study: Study, out: str | Path = "kinetics-output", progress: bool 
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     summary: dict[str, Any] = {"output_folder": str(target), "half_cells": [], "full_cells": []}
     try:
-        for kind, test, cell, steps in prepared:
+        for kind, _test, cell, steps in prepared:
             if kind == "half":
                 name = cell.pset.name
                 sim = Simulator(cell)
@@ -153,14 +153,16 @@ def run_study(study: Study, out: str | Path = "kinetics-output", progress: bool 
                 rev = result.reversible_capacities()
                 rates = []
                 for rate in sorted({s.rate_group for s in steps}):
-                    ks = [k for k, s in enumerate(steps) if s.rate_group == rate and s.direction == "discharge"]
+                    ks = [k for k, s in enumerate(steps)
+                          if s.rate_group == rate and s.direction == "discharge"]
                     row = rev[rev["step"] == ks[-1]] if ks else rev.iloc[0:0]
                     if len(row):
                         r = row.iloc[0]
                         rates.append({"current_mA_g_anode": rate,
                                       "capacity_mAh_g_anode": float(r.capacity_mAh_g),
                                       "average_voltage_V": float(r.average_voltage_V),
-                                      "energy_density_Wh_kg": float(r.energy_mWh_g) / (1 + b.cathode_to_anode_mass)})
+                                      "energy_density_Wh_kg":
+                                          float(r.energy_mWh_g) / (1 + b.cathode_to_anode_mass)})
                 summary["full_cells"].append({
                     "anode": cell.anode_set.name, "cathode": cell.cathode_set.name,
                     "np_ratio": cell.np_ratio, "np_definition": "anode over cathode reversible areal "
