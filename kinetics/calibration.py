@@ -59,9 +59,6 @@ class Calibration:
 _SLOPE_NOTE = ("adsorption and insertion share the sloping capacity equally (assumed: paper 000 "
                "gives no sub-split of the sloping region)")
 
-_D_NOTE = ("one scale for the three stage diffusivities, in the assumed ratios 1 : 0.3 : 0.3 "
-           "(paper 000: D high during adsorption, falling through insertion, U-turn in pore filling)")
-
 CALIBRATIONS: dict[str, Calibration] = {
     "MPCC-1": Calibration(
         "MPCC-1",
@@ -72,19 +69,17 @@ CALIBRATIONS: dict[str, Calibration] = {
                                 note=_SLOPE_NOTE),
             CalibratedParameter("pore-filling capacity [mAh/g]", ("anode.ocp.pore_filling.capacity",),
                                 (1.0,), 190.0, 80.0, 300.0, False, "carbon-MPCC-1"),
-            CalibratedParameter("Na counter-electrode exchange current, ester [A/m²]",
-                                ("counter.exchange_current_density",), (1.0,), 1.0, 1e-3, 100.0, True,
-                                "electrolyte-NaPF6-ester", ("MPCC-1-ester", "PCC-ester")),
-            CalibratedParameter("adsorption-stage diffusivity, insertion and pore filling at 0.3 × [m²/s]",
-                                ("anode.diffusivity.adsorption", "anode.diffusivity.insertion",
-                                 "anode.diffusivity.pore_filling"), (1.0, 0.3, 0.3), 1e-14, 1e-17, 1e-11,
-                                True, "carbon-MPCC-1", note=_D_NOTE),
+            CalibratedParameter("Na counter-electrode exchange current, diglyme [A/m²]",
+                                ("counter.exchange_current_density",), (1.0,), 10.0, 0.1, 1000.0, True,
+                                "electrolyte-NaPF6-diglyme", ("MPCC-1-ether",),
+                                note="prior 10 A/m² (Seh et al. 2015, not checked here); paper 000: "
+                                "'faster de-solvation process and the formation of a thin SEI layer in "
+                                "ether-based electrolytes'"),
         ),
-        ("mpcc1_ether_20", "mpcc1_ester_20", "mpcc1_ester_plateau", "mpcc1_ether_2000"),
+        ("mpcc1_ether_20", "mpcc1_ester_plateau", "mpcc1_ether_2000"),
         {
             "mpcc1_ether_20": ("MPCC-1-ether", 20.0, "capacity_mAh_g"),
             "mpcc1_ether_2000": ("MPCC-1-ether", 2000.0, "capacity_mAh_g"),
-            "mpcc1_ester_20": ("MPCC-1-ester", 20.0, "capacity_mAh_g"),
             "mpcc1_ester_plateau": ("MPCC-1-ester", 20.0, "capacity_below_0.1V_mAh_g"),
         },
     ),

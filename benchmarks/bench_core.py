@@ -1,0 +1,143 @@
+"""Speed and memory of the core engine, side by side with PyBaMM's own sodium-ion model.
+
+(a) The same full cell — PyBaMM's ``Chayambuka2022`` sodium-ion set at 1C, same mesh
+    (PyBaMM's default points: 20 per domain and particle) — solved by PyBaMM's
+    ``pybamm.sodium_ion.BasicDFN`` with its tables and by hc-kinetics' DFN with every
+    tabulated function replaced by a fitted smooth form (``pybamm:Chayambuka2022``).
+    Cold = build + first solve; warm = re-solve with a new input value (the current).
+(b) hc-kinetics' half-cell DFN sodiation of MPCC-1 at 20 mA/g, cold and warm (warm changes
+    the pore-filling capacity, an input parameter).
+
+Solver for every case: ``pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-6)``. Each case runs in its
+own fresh Python process, so that cold times include imports-free model building and the
+peak memory (max RSS) is the case's own. Run: ``python benchmarks/bench_core.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+SOLVER = {"rtol": 1e-6, "atol": 1e-6}
+WARM_REPEATS = 5
+
+
+def _case_reference() -> dict:
+    import pybamm
+
+    pv = pybamm.ParameterValues("Chayambuka2022")
+    i1c = float(pv["Current function [A]"])
+    pv["Current function [A]"] = "[input]"
+    t0 = time.perf_counter()
+    sim = pybamm.Simulation(pybamm.sodium_ion.BasicDFN(), parameter_values=pv,
+                            solver=pybamm.IDAKLUSolver(**SOLVER))
+    sol = sim.solve([0, 4000], inputs={"Current function [A]": i1c})
+    cold = time.perf_counter() - t0
+    cap = float(sol["Discharge capacity [A.h]"].entries[-1])
+    warm = []
+    for k in range(WARM_REPEATS):
+        t0 = time.perf_counter()
+        sim.solve([0, 4000], inputs={"Current function [A]": i1c * (1.0 + 0.01 * (k + 1))})
+        warm.append(time.perf_counter() - t0)
+    return {"cold_s": cold, "warm_s": sorted(warm)[len(warm) // 2], "capacity_Ah": cap}
+
+
+def _case_hc_full() -> dict:
+    import pybamm
+
+    from kinetics import FullCell, balance, load
+    from kinetics.models import build
+
+    t0 = time.perf_counter()
+    pset = load("pybamm:Chayambuka2022")
+    convert = time.perf_counter() - t0
+    i1c = float(pset.pybamm_values["Current function [A]"])
+    cell = FullCell(pset, pset, None, "DFN")
+    t0 = time.perf_counter()
+    built = build(cell, balance=balance(cell))
+    pv = built.parameter_values
+    pv["Current function [A]"] = "[input]"
+    pv["Lower voltage cut-off [V]"] = float(pset.pybamm_values["Lower voltage cut-off [V]"])
+    sim = pybamm.Simulation(built.model, parameter_values=pv, solver=pybamm.IDAKLUSolver(**SOLVER))
+    sol = sim.solve([0, 4000], inputs={"Current function [A]": i1c})
+    cold = time.perf_counter() - t0
+    cap = float(sol["Discharge capacity [A.h]"].entries[-1])
+    warm = []
+    for k in range(WARM_REPEATS):
+        t0 = time.perf_counter()
+        sim.solve([0, 4000], inputs={"Current function [A]": i1c * (1.0 + 0.01 * (k + 1))})
+        warm.append(time.perf_counter() - t0)
+    return {"cold_s": cold, "warm_s": sorted(warm)[len(warm) // 2], "capacity_Ah": cap,
+            "conversion_s": convert}
+
+
+def _case_hc_half() -> dict:
+    from kinetics import HalfCell, Simulator, sodiate
+
+    name = "anode.ocp.pore_filling.capacity"
+    t0 = time.perf_counter()
+    sim = Simulator(HalfCell("MPCC-1-ether", "DFN"), [name])
+    r = sim.run([sodiate(20, 0.01)])
+    cold = time.perf_counter() - t0
+    base = sim.built.inputs[name]
+    warm = []
+    for k in range(WARM_REPEATS):
+        t0 = time.perf_counter()
+        sim.run([sodiate(20, 0.01)], inputs={name: base * (1.0 + 0.01 * (k + 1))})
+        warm.append(time.perf_counter() - t0)
+    return {"cold_s": cold, "warm_s": sorted(warm)[len(warm) // 2],
+            "capacity_mAh_g": float(r.steps["capacity_mAh_g"].iloc[0])}
+
+
+CASES = {"reference": _case_reference, "hc_full": _case_hc_full, "hc_half": _case_hc_half}
+
+
+def _run_case(name: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--case", name], capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    import platform
+
+    import pybamm
+
+    print(f"hc-kinetics core benchmark — PyBaMM {pybamm.__version__}, Python {platform.python_version()}, "
+          f"{platform.machine()}, IDAKLU rtol={SOLVER['rtol']}, atol={SOLVER['atol']}")
+    ref, hc, half = _run_case("reference"), _run_case("hc_full"), _run_case("hc_half")
+    dcap = (hc["capacity_Ah"] - ref["capacity_Ah"]) / ref["capacity_Ah"]
+    rows = [
+        ("(a) Chayambuka2022 1C DFN, cold (build + first solve)", ref["cold_s"], hc["cold_s"]),
+        ("(a) Chayambuka2022 1C DFN, warm (re-solve, new input)", ref["warm_s"], hc["warm_s"]),
+    ]
+    print(f"\n{'case':58s} {'PyBaMM BasicDFN':>16s} {'hc-kinetics':>12s} {'ratio':>8s}")
+    for label, r, h in rows:
+        print(f"{label:58s} {r:14.3f} s {h:10.3f} s {r / h:7.2f}×")
+    print(f"{'(a) peak memory (max RSS)':58s} {ref['max_rss_MB']:12.0f} MB {hc['max_rss_MB']:8.0f} MB "
+          f"{ref['max_rss_MB'] / hc['max_rss_MB']:7.2f}×")
+    print(f"(a) discharge capacity: PyBaMM {ref['capacity_Ah'] * 1e3:.4f} mAh, hc-kinetics "
+          f"{hc['capacity_Ah'] * 1e3:.4f} mAh ({dcap:+.2%}); one-off conversion of the set "
+          f"(fitting the smooth forms) {hc['conversion_s']:.2f} s")
+    print(f"(b) MPCC-1 half-cell DFN sodiation at 20 mA/g: cold {half['cold_s']:.3f} s, "
+          f"warm {half['warm_s']:.3f} s, max RSS {half['max_rss_MB']:.0f} MB "
+          f"({half['capacity_mAh_g']:.1f} mAh/g)")
+    targets = [("(a) warm ≥ 3× faster than PyBaMM", ref["warm_s"] / hc["warm_s"] >= 3.0),
+               ("(a) cold within 1.2× of PyBaMM", hc["cold_s"] <= 1.2 * ref["cold_s"]),
+               ("(b) cold under 2 s", half["cold_s"] < 2.0)]
+    print("\n" + "\n".join(f"target {t}: {'met' if ok else 'NOT met'}" for t, ok in targets))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--case":
+        import resource
+        import warnings
+
+        warnings.simplefilter("ignore")
+        result = CASES[sys.argv[2]]()
+        result["max_rss_MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+    else:
+        main()
