@@ -6,7 +6,7 @@
     tabulated function replaced by a fitted smooth form (``pybamm:Chayambuka2022``).
     Cold = build + first solve; warm = re-solve with a new input value (the current).
 (b) hc-kinetics' half-cell DFN sodiation of MPCC-1 at 20 mA/g, cold and warm (warm changes
-    the pore-filling capacity, an input parameter).
+    the pore-filling diffusivity, an input parameter).
 
 Solver for every case: ``pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-6)``. Each case runs in its
 own fresh Python process, so that cold times include imports-free model building and the
@@ -76,7 +76,7 @@ def _case_hc_full() -> dict:
 def _case_hc_half() -> dict:
     from kinetics import HalfCell, Simulator, sodiate
 
-    name = "anode.ocp.pore_filling.capacity"
+    name = "anode.diffusivity.pore_filling"
     t0 = time.perf_counter()
     sim = Simulator(HalfCell("MPCC-1-ether", "DFN"), [name])
     r = sim.run([sodiate(20, 0.01)])
