@@ -172,8 +172,15 @@ def write_atomic(path: Path, text: str) -> None:
 
 # ----------------------------------------------------------------------------- locating files
 def data_directory() -> Path:
-    """The folder of the shipped parameter sets (works for editable and normal installs)."""
-    return Path(str(resources.files("kinetics._sets")))
+    """The folder of the shipped parameter sets.
+
+    Installed (normal or editable), it is the package ``kinetics._sets``; run from a source
+    checkout without installing, it is the checkout's ``parameter_sets/``.
+    """
+    try:
+        return Path(str(resources.files("kinetics._sets")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "parameter_sets"
 
 
 def _shipped_files() -> dict[str, Path]:
