@@ -45,22 +45,3 @@ class ParameterFileError(KineticsError, ValueError):
 
 class SimulationWarning(UserWarning):
     """A solve that stopped early (solver failure at a high rate, infeasible step)."""
-
-
-def require_positive(field: str, value: float, unit: str = "") -> float:
-    """Return ``value`` as float if it is finite and > 0, else raise :class:`InvalidValueError`."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise InvalidValueError(field, value, f"a positive number{' in ' + unit if unit else ''}") from None
-    if not (v > 0 and v < float("inf")):
-        raise InvalidValueError(field, value, f"a positive finite number{' in ' + unit if unit else ''}")
-    return v
-
-
-def require_choice(field: str, value: str, allowed: Iterable[str]) -> str:
-    """Return ``value`` if it is one of ``allowed`` (case-sensitive), else raise UnknownNameError."""
-    allowed = list(allowed)
-    if value not in allowed:
-        raise UnknownNameError(field, value, allowed)
-    return value

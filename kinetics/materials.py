@@ -6,7 +6,7 @@ Frozen dataclasses, validated on creation; values in SI (or the unit in the fiel
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -125,8 +125,7 @@ class Electrode:
         return self.coating.thickness_m(self.material.density_g_cm3)
 
     def with_loading(self, loading_mg_cm2: float) -> Electrode:
-        from dataclasses import replace
-
+        """A copy with another active-material loading [mg/cm²]."""
         return replace(self, coating=replace(self.coating, loading_mg_cm2=loading_mg_cm2))
 
 

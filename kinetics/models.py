@@ -19,8 +19,8 @@ from . import _pybamm_names as names
 from .cell import FullCell, HalfCell
 from .errors import InvalidValueError, UnknownNameError
 from .interface import intercalation_exchange_current, metal_exchange_current
-from .materials import ConstantDiffusivity, Electrode, stage_names
-from .ocp import branch_shift, potential_from_stoichiometry, stoichiometry_from_potential
+from .materials import ConstantDiffusivity, Electrode
+from .ocp import NEWTON_STEPS, branch_shift, potential_from_stoichiometry, stoichiometry_from_potential
 from .parameter_sets import ParameterSet
 from .transport import (
     StageDiffusivity,
@@ -111,9 +111,17 @@ def _electrode_values(electrode: Electrode, pset: ParameterSet, slot: str, input
         return sto * c_ref / c_true
 
     n = len(stages)
+    ocp_inputs = any(name.startswith(f"{role}.ocp.") for name in inputs)
+    if ocp_inputs:  # parameters will change: the robust default guess and six Newton steps
+        nodes, steps = ocp.nodes, NEWTON_STEPS
+    else:  # fixed parameters: the cheapest inverse verified to 1 µV over the window in use
+        pots_f = [s.potential_V for s in ocp.stages]
+        top = 3.3 if role == "anode" else max(pots_f) + 0.8
+        nodes, steps = ocp.verified_inverse((min(pots_f) - 0.25, max(top, max(pots_f) + 0.8)))
 
     def kernel(x, *p):
-        return potential_from_stoichiometry(x, p[:n], p[n:2 * n], p[2 * n:], T, nodes=ocp.nodes)
+        return potential_from_stoichiometry(x, p[:n], p[n:2 * n], p[2 * n:], T, nodes=nodes,
+                                            newton_steps=steps)
 
     def U(branch):
         def fn(sto):
@@ -314,9 +322,3 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), balance=None) -
     model_cls = getattr(pybamm.lithium_ion, cell.model)
     model = model_cls(opts)
     return BuiltModel(model, pv, cell, used, scales, slots)
-
-
-def stage_parameter_names(pset: ParameterSet, role: str) -> list[str]:
-    """The dotted names of ``role``'s OCP stage parameters (for fits and sweeps)."""
-    return [f"{role}.ocp.{s}.{q}" for s in stage_names(pset, role)
-            for q in ("capacity", "potential", "width")]

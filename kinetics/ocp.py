@@ -78,7 +78,7 @@ def _x_and_complement(U, fractions, potentials, widths, T):
         t = _m.tanh(z)
         x = x + X * 0.5 * (1.0 - t)
         y = y + X * 0.5 * (1.0 + t)
-        dx = dx - X * 0.25 / (a * _m.cosh(_m.minimum(_m.maximum(z, -300.0), 300.0)) ** 2)
+        dx = dx - X * 0.25 * (1.0 - t * t) / a
     return _m.maximum(x, 1e-300), _m.maximum(y, 1e-300), dx
 
 
@@ -207,6 +207,7 @@ class MultiStageOCP:
     hysteresis_stage: str | None = None
     temperature_K: float = REFERENCE_TEMPERATURE_K
     _nodes: np.ndarray = field(init=False, repr=False, compare=False)
+    _verified: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         stages = tuple(sorted(self.stages, key=lambda s: -s.potential_V))
@@ -223,6 +224,7 @@ class MultiStageOCP:
         if self.hysteresis_stage is not None and self.hysteresis_stage not in names:
             raise UnknownNameError("hysteresis stage", self.hysteresis_stage, names)
         object.__setattr__(self, "stages", stages)
+        object.__setattr__(self, "_verified", {})
         object.__setattr__(self, "_nodes", guess_nodes(
             [s.potential_V for s in stages], [s.width for s in stages], self.temperature_K))
 
@@ -313,6 +315,43 @@ class MultiStageOCP:
     def stoichiometry_window(self, U_top: float = 3.0, U_bottom: float = 0.005) -> tuple[float, float]:
         """(x at ``U_top``, x at ``U_bottom``): the usable stoichiometry range."""
         return float(self.stoichiometry(U_top)), float(self.stoichiometry(U_bottom))
+
+    def verified_inverse(self, window_V: tuple[float, float], tol_V: float = 1e-6) -> tuple[np.ndarray, int]:
+        """The cheapest (guess nodes, Newton steps) whose U(x) is within ``tol_V`` everywhere in
+        ``window_V``, checked against x(U) on 4001 potentials (both branches if hysteretic).
+
+        For a model whose stage parameters are fixed numbers this replaces the robust default
+        (dense nodes, six steps) by a thinned node set; cost ≈ nodes + 10 × steps.
+        """
+        key = (tuple(window_V), tol_V)
+        if key in self._verified:
+            return self._verified[key]
+        U = np.linspace(window_V[0], window_V[1], 4001)
+        branches = ("mean",) if self.hysteresis_V == 0 else ("sodiation", "desodiation")
+        checks = []
+        for b in branches:
+            pots = self.branch_potentials(b)
+            x = stoichiometry_from_potential(U, self.fractions, pots, [s.width for s in self.stages],
+                                             self.temperature_K)
+            ok = (x > 1e-12) & (x < 1 - 1e-12)
+            checks.append((x[ok], U[ok], pots))
+        widths = [s.width for s in self.stages]
+        best = (self.nodes, NEWTON_STEPS)
+        best_cost = len(self.nodes) + 10 * NEWTON_STEPS
+        for stride in (12, 8, 6, 4, 3, 2, 1):
+            nodes = np.unique(np.concatenate([self.nodes[::stride], self.nodes[-1:]]))
+            for steps in range(2, NEWTON_STEPS + 1):
+                cost = len(nodes) + 10 * steps
+                if cost >= best_cost:
+                    break
+                err = max(np.max(np.abs(potential_from_stoichiometry(
+                    x, self.fractions, pots, widths, self.temperature_K, nodes, steps) - u))
+                    for x, u, pots in checks)
+                if err < tol_V:
+                    best, best_cost = (nodes, steps), cost
+                    break
+        self._verified[key] = best
+        return best
 
     def potential_exact(self, x: float, branch: Branch = "mean") -> float:
         """U(x) [V] by bracketing root finding (brentq); a slow reference for tests."""

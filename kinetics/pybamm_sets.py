@@ -107,9 +107,10 @@ def _electrode(pv, slot: str, role: str, source: str, entries: dict) -> None:
             model = stage_diffusivity(x, T, Xs, U0s, oms, np.exp(p[:3]), p[3], p[4], np.exp(p[5]), 0.0)
             return np.log(model) - np.log(D)
 
-        g = np.log(np.exp(np.mean(np.log(D))))
-        sol = least_squares(res, [g, g, g, 0.1, 0.0, np.log(0.1)],
-                            bounds=([g - 8] * 3 + [-0.2, 0.0, np.log(0.01)], [g + 8] * 3 + [1.5, 4.0, np.log(0.5)]))
+        g = float(np.mean(np.log(D)))
+        lower = [g - 8] * 3 + [-0.2, 0.0, np.log(0.01)]
+        upper = [g + 8] * 3 + [1.5, 4.0, np.log(0.5)]
+        sol = least_squares(res, [g, g, g, 0.1, 0.0, np.log(0.1)], bounds=(lower, upper))
         err = float(np.sqrt(np.mean(sol.fun ** 2)))
         dsrc = f"{FIT_CMD} to '{k['diffusivity']}' of {source} (log-space RMSE {err:.2f})"
         for n, v in zip(ANODE_STAGES, np.exp(sol.x[:3])):
@@ -203,7 +204,8 @@ def from_pybamm(name: str) -> ParameterSet:
         raise UnknownNameError("PyBaMM parameter set", name, known)
     pv = pybamm.ParameterValues(match)
     if names.COUNTER["exchange_current"] in pv.keys():
-        raise InvalidValueError("pybamm set", match, "a full-cell set (half-cell PyBaMM sets are not converted)")
+        raise InvalidValueError("pybamm set", match,
+                                "a full-cell set (half-cell PyBaMM sets are not converted)")
     citations = ", ".join(pv["citations"]) if "citations" in pv.keys() else match
     source = f"PyBaMM built-in set {match} ({citations})"
     entries: dict[str, Entry] = {}

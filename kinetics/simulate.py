@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -180,10 +180,3 @@ def run(cell: HalfCell | FullCell, steps: Sequence[Step], progress: bool = False
         inputs: Mapping[str, float] | None = None, description: str = "") -> Result:
     """Build ``cell`` and run ``steps`` once (see :class:`Simulator` for repeated runs)."""
     return Simulator(cell, tuple(inputs or ())).run(steps, inputs, progress, description)
-
-
-def timed(fn: Callable, *args, **kwargs):
-    """(result, seconds) of ``fn(*args, **kwargs)``."""
-    t0 = time.perf_counter()
-    out = fn(*args, **kwargs)
-    return out, time.perf_counter() - t0

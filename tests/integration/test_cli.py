@@ -33,7 +33,8 @@ def test_unknown_set_is_a_clear_error():
 def test_small_study_writes_outputs_and_never_overwrites(tmp_path):
     config = tmp_path / "study.toml"
     config.write_text('[[half_cell]]\nparameter_set = "MPCC-1-ester"\nrates_mA_g = [100, 1000]\n'
-                      '[[full_cell]]\nanode = "MPCC-1-ester"\nnp_ratio = 1.1\nrates_mA_g = [100]\ncycles = 1\n')
+                      '[[full_cell]]\nanode = "MPCC-1-ester"\nnp_ratio = 1.1\nrates_mA_g = [100]\n'
+                      'cycles = 1\n')
     before = config.read_text()
     out1 = kinetics("simulate", "--config", str(config), "--out", str(tmp_path / "run"), "--json",
                     "--quiet")
