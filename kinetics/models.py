@@ -20,7 +20,13 @@ from .cell import FullCell, HalfCell
 from .errors import InvalidValueError, UnknownNameError
 from .interface import intercalation_exchange_current, metal_exchange_current
 from .materials import ConstantDiffusivity, Electrode
-from .ocp import NEWTON_STEPS, branch_shift, potential_from_stoichiometry, stoichiometry_from_potential
+from .ocp import (
+    MAX_STEP_V,
+    NEWTON_STEPS,
+    branch_shift,
+    potential_from_stoichiometry,
+    stoichiometry_from_potential,
+)
 from .parameter_sets import ParameterSet
 from .transport import (
     StageDiffusivity,
@@ -113,15 +119,15 @@ def _electrode_values(electrode: Electrode, pset: ParameterSet, slot: str, input
     n = len(stages)
     ocp_inputs = any(name.startswith(f"{role}.ocp.") for name in inputs)
     if ocp_inputs:  # parameters will change: the robust default guess and six Newton steps
-        nodes, steps = ocp.nodes, NEWTON_STEPS
+        nodes, steps, bound = ocp.nodes, NEWTON_STEPS, MAX_STEP_V
     else:  # fixed parameters: the cheapest inverse verified to 1 µV over the window in use
         pots_f = [s.potential_V for s in ocp.stages]
         top = 3.3 if role == "anode" else max(pots_f) + 0.8
         nodes, steps = ocp.verified_inverse((min(pots_f) - 0.25, max(top, max(pots_f) + 0.8)))
+        bound = None
 
     def kernel(x, *p):
-        return potential_from_stoichiometry(x, p[:n], p[n:2 * n], p[2 * n:], T, nodes=nodes,
-                                            newton_steps=steps)
+        return potential_from_stoichiometry(x, p[:n], p[n:2 * n], p[2 * n:], T, nodes, steps, bound)
 
     def U(branch):
         def fn(sto):

@@ -115,6 +115,7 @@ def potential_from_stoichiometry(
     T: float = REFERENCE_TEMPERATURE_K,
     nodes: np.ndarray | None = None,
     newton_steps: int = NEWTON_STEPS,
+    max_step_V: float | None = MAX_STEP_V,
 ) -> Any:
     """U(x) [V], the inverse of :func:`stoichiometry_from_potential`, as an explicit expression.
 
@@ -129,7 +130,10 @@ def potential_from_stoichiometry(
     nodes : array, optional
         Guess nodes [V]; default :func:`guess_nodes` of the (float) parameters.
     newton_steps : int
-        Newton steps on logit x(U) after the guess (5 reach < 1e-5 V, see tests).
+        Newton steps on logit x(U) after the guess.
+    max_step_V : float or None
+        Bound δ on each Newton step (δ·tanh(step/δ)); None for plain Newton steps, safe only
+        where :meth:`MultiStageOCP.verified_inverse` checked the result.
     """
     if nodes is None:
         nodes = guess_nodes([float(p) for p in potentials], [float(w) for w in widths], T)
@@ -147,7 +151,8 @@ def potential_from_stoichiometry(
         slope = _m.minimum(dx * (1.0 / xx + 1.0 / yy), -1e-300)
         # bounded Newton step: δ·tanh(step/δ) equals the step near convergence and never
         # jumps further than δ = 0.2 V from a poor point in a flat region between stages
-        U = U - MAX_STEP_V * _m.tanh(residual / slope / MAX_STEP_V)
+        U = U - (residual / slope if max_step_V is None
+                 else max_step_V * _m.tanh(residual / slope / max_step_V))
     return U
 
 
@@ -345,7 +350,7 @@ class MultiStageOCP:
                 if cost >= best_cost:
                     break
                 err = max(np.max(np.abs(potential_from_stoichiometry(
-                    x, self.fractions, pots, widths, self.temperature_K, nodes, steps) - u))
+                    x, self.fractions, pots, widths, self.temperature_K, nodes, steps, None) - u))
                     for x, u, pots in checks)
                 if err < tol_V:
                     best, best_cost = (nodes, steps), cost

@@ -34,20 +34,19 @@ def stage_weights(x: Any, fractions: Sequence, blend: float) -> list:
     """Smooth partition of unity over the stages in stoichiometry.
 
     Stage j (in potential order, highest first) owns the interval
-    [Σ_{k<j} X_k, Σ_{k≤j} X_k] of x; the edges are smoothed over ``blend`` [-].
+    [Σ_{k<j} X_k, Σ_{k≤j} X_k] of x; the edges are smoothed over ``blend`` [-]. One sigmoid
+    per inner edge, shared by the two stages it separates (this runs at every particle node).
     """
-    bounds = []
+    edges = []
     total = 0.0
     for X in fractions[:-1]:
         total = total + X
-        bounds.append(total)
+        edges.append(_sigmoid((x - total) / blend))
     raw = []
     for j in range(len(fractions)):
-        w = 1.0
-        if j > 0:
-            w = w * _sigmoid((x - bounds[j - 1]) / blend)
+        w = edges[j - 1] if j > 0 else 1.0
         if j < len(fractions) - 1:
-            w = w * _sigmoid((bounds[j] - x) / blend)
+            w = w * (1.0 - edges[j])
         raw.append(w)
     norm = sum(raw)
     return [w / norm for w in raw]
