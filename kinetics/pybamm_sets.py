@@ -74,8 +74,8 @@ def _fit_ocp(x: np.ndarray, U: np.ndarray, stage_names: tuple[str, ...]) -> tupl
 
 def _used_range(pv: pybamm.ParameterValues, slot: str) -> tuple[float, float]:
     """Stoichiometry range a 1C discharge of the set's own cell sweeps (plus a margin)."""
-    x0 = pv[f"Initial concentration in {slot.lower()} electrode [mol.m-3]"] / pv[
-        f"Maximum concentration in {slot.lower()} electrode [mol.m-3]"]
+    k = names.electrode_keys(slot)
+    x0 = pv[k["c_init"]] / pv[k["c_max"]]
     return (0.01, min(0.995, x0 + 0.03)) if slot == "Negative" else (max(0.005, x0 - 0.03), 0.995)
 
 

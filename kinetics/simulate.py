@@ -150,9 +150,9 @@ class Simulator:
             if cyc is None:
                 truncated = True
                 break
-            t = cyc["Time [s]"].entries
-            i_A = cyc["Current [A]"].entries
-            v = cyc["Voltage [V]"].entries
+            t = cyc[names.VARIABLES["time"]].entries
+            i_A = cyc[names.VARIABLES["current"]].entries
+            v = cyc[names.VARIABLES["voltage"]].entries
             x = cyc[names.average_concentration_variable(slot)].entries / c_true
             phi = cyc[names.surface_potential_variable(slot)].entries
             t, idx = np.unique(t, return_index=True)

@@ -68,3 +68,11 @@ def test_cc_cv_and_rest():
                     [hk.sodiate(200, 0.01, hold_until_mA_g=20), hk.rest(0.5), hk.desodiate(200, 3.0)])
     assert not result.truncated
     assert list(result.steps["direction"]) == ["sodiate", "rest", "desodiate"]
+
+
+def test_solver_failure_gives_a_truncated_result_and_a_warning():
+    """An infeasible high-rate step ends the run with a warning, keeping the completed steps."""
+    with pytest.warns(hk.SimulationWarning, match="stopped after 1 of 2 steps"):
+        result = hk.run(hk.HalfCell("MPCC-1-ether"), [hk.sodiate(20, 0.01), hk.desodiate(5e6, 3.0)])
+    assert result.truncated and result.n_completed == 1
+    assert result.steps["capacity_mAh_g"].iloc[0] > 300

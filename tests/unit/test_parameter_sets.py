@@ -70,3 +70,22 @@ def test_bad_file_is_reported(tmp_path):
                                 "parameters": {"anode.density": {"value": 1.6, "unit": "g/cm^3"}}}))
     with pytest.raises(ValueError, match="lacks"):
         load(path)
+
+
+def test_data_directory_ships_every_set():
+    """The folder the package reads (installed or source) holds every file the sets include."""
+    from kinetics.parameter_sets import data_directory
+
+    stems = {p.stem for p in data_directory().glob("*.json")}
+    assert {"MPCC-1-ester", "MPCC-1-ether", "PCC-ester", "O3-Na0.9TMO2", "carbon-MPCC-1", "carbon-PCC",
+            "electrolyte-NaPF6-ester", "electrolyte-NaPF6-diglyme"} <= stems
+
+
+def test_pybamm_set_is_converted_with_sources():
+    pset = load("pybamm:Chayambuka2022")
+    assert pset.name == "pybamm:Chayambuka2022"
+    fitted = [e for e in pset.entries.values() if e.kind == "derived"]
+    assert fitted and all("fit" in e.source or "ρ·ε_s·L" in e.source or "1C" in e.source
+                          or "mean" in e.source for e in fitted)
+    with pytest.raises(UnknownNameError, match="Chayambuka2022"):
+        load("pybamm:Chayambuka2021")
