@@ -19,6 +19,15 @@ from .results import Result  # noqa: E402
 _STYLE = {"font.size": 9, "axes.linewidth": 0.8, "lines.linewidth": 1.3, "figure.dpi": 100}
 
 
+def _finish(fig, ax, path: str | Path, title: str, legend_columns: int = 1) -> Path:
+    ax.legend(frameon=False, fontsize=7, ncol=legend_columns)
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=300)
+    plt.close(fig)
+    return Path(path)
+
+
 def _rates(result: Result) -> list[float]:
     return sorted({s.rate_group for s in result.protocol if s.rate_group is not None})
 
@@ -41,12 +50,7 @@ def gcd_by_rate(result: Result, path: str | Path, title: str = "") -> Path:
         ax.set_ylabel("Voltage (V)" + (" vs Na$^+$/Na" if result.cell.kind == "half" else ""))
         if result.cell.kind == "half":
             ax.axhline(0.1, color="0.6", lw=0.6, ls="--")
-        ax.legend(frameon=False, fontsize=7, ncol=2)
-        ax.set_title(title, fontsize=9)
-        fig.tight_layout()
-        fig.savefig(path, dpi=300)
-        plt.close(fig)
-    return Path(path)
+        return _finish(fig, ax, path, title, legend_columns=2)
 
 
 def dqdv(result: Result, path: str | Path, title: str = "") -> Path:
@@ -70,12 +74,7 @@ def dqdv(result: Result, path: str | Path, title: str = "") -> Path:
         ax.set_ylabel("dQ/dV (mAh g$^{-1}$ V$^{-1}$)")
         if result.cell.kind == "half":
             ax.set_xlim(0, 1.5)
-        ax.legend(frameon=False, fontsize=7)
-        ax.set_title(title or (f"{rate:g} mA/g" if rate else ""), fontsize=9)
-        fig.tight_layout()
-        fig.savefig(path, dpi=300)
-        plt.close(fig)
-    return Path(path)
+        return _finish(fig, ax, path, title or (f"{rate:g} mA/g" if rate else ""))
 
 
 def stage_occupancy(result: Result, path: str | Path, title: str = "") -> Path:
@@ -93,9 +92,4 @@ def stage_occupancy(result: Result, path: str | Path, title: str = "") -> Path:
         ax.set_xlabel("Specific capacity (mAh g$^{-1}$)")
         ax.set_ylabel("Stage occupancy (-)")
         ax.set_ylim(-0.02, 1.02)
-        ax.legend(frameon=False, fontsize=7)
-        ax.set_title(title or "Stage occupancy during sodiation", fontsize=9)
-        fig.tight_layout()
-        fig.savefig(path, dpi=300)
-        plt.close(fig)
-    return Path(path)
+        return _finish(fig, ax, path, title or "Stage occupancy during sodiation")
