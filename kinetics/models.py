@@ -35,11 +35,13 @@ from .transport import (
     electrolyte_diffusivity,
     stage_diffusivity,
 )
-from .units import FARADAY
+from .units import specific_capacity_to_concentration
 
 #: Concentration headroom: PyBaMM's c_max is fixed at build time, the true capacity may grow
 #: during a fit (stage capacities are inputs), so c_max = HEADROOM × c_true(at build).
 HEADROOM = 2.0
+#: Highest anode potential [V vs Na+/Na] the compact OCP inverse is verified to (3.0 V + margin).
+ANODE_TOP_V = 3.3
 
 
 @dataclass
@@ -108,8 +110,8 @@ def _electrode_values(electrode: Electrode, pset: ParameterSet, slot: str, input
     total = sum(caps)
     fractions = [c / total for c in caps]
     rho = electrode.material.density_g_cm3
-    c_true = total * 3.6 * rho * 1e6 / FARADAY
-    c_ref = HEADROOM * ocp.total_capacity_mAh_g * 3.6 * rho * 1e6 / FARADAY
+    c_true = specific_capacity_to_concentration(total, rho)
+    c_ref = HEADROOM * specific_capacity_to_concentration(ocp.total_capacity_mAh_g, rho)
     T = temperature_K
     idx = ocp.hysteresis_index
 
@@ -122,8 +124,10 @@ def _electrode_values(electrode: Electrode, pset: ParameterSet, slot: str, input
         nodes, steps, bound = ocp.nodes, NEWTON_STEPS, MAX_STEP_V
     else:  # fixed parameters: the cheapest inverse verified to 1 µV over the window in use
         pots_f = [s.potential_V for s in ocp.stages]
-        top = 3.3 if role == "anode" else max(pots_f) + 0.8
-        nodes, steps = ocp.verified_inverse((min(pots_f) - 0.25, max(top, max(pots_f) + 0.8)))
+        top = max(pots_f) + 0.8
+        if role == "anode":
+            top = max(top, ANODE_TOP_V)
+        nodes, steps = ocp.verified_inverse((min(pots_f) - 0.25, top))
         bound = None
 
     def kernel(x, *p):

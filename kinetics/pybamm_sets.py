@@ -27,7 +27,7 @@ from .errors import InvalidValueError, UnknownNameError
 from .ocp import stoichiometry_from_potential
 from .parameter_sets import Entry, ParameterSet
 from .transport import electrolyte_conductivity, electrolyte_diffusivity, stage_diffusivity
-from .units import FARADAY
+from .units import concentration_to_specific_capacity
 
 ANODE_STAGES = ("adsorption", "insertion", "pore_filling")
 CATHODE_STAGES = ("high", "middle", "low")
@@ -90,7 +90,7 @@ def _electrode(pv, slot: str, role: str, source: str, entries: dict) -> None:
     stages, rmse = _fit_ocp(x, U, stage_names)
     c_max = float(pv[k["c_max"]])
     rho = NOMINAL_DENSITY_g_cm3[role]
-    q_total = c_max * FARADAY / (3.6 * rho * 1e6)
+    q_total = concentration_to_specific_capacity(c_max, rho)
     fit_src = f"{FIT_CMD} to '{k['ocp']}' of {source}, x in [{lo:.3f}, {hi:.3f}], RMSE {rmse * 1e3:.1f} mV"
     for n, X, U0, om in stages:
         entries[f"{role}.ocp.{n}.capacity"] = Entry(X * q_total, "mAh/g", "derived", fit_src)

@@ -56,6 +56,11 @@ def specific_capacity_to_concentration(q_mAh_g: float, density_g_cm3: float) -> 
     return q_mAh_g * 3.6 * density_g_cm3 * 1e6 / FARADAY
 
 
+def concentration_to_specific_capacity(c_mol_m3: float, density_g_cm3: float) -> float:
+    """Specific capacity [mAh/g] of sodium at ``c_mol_m3`` in a solid of ``density_g_cm3``."""
+    return c_mol_m3 * FARADAY / (3.6 * density_g_cm3 * 1e6)
+
+
 def thermal_voltage(temperature_K: float = REFERENCE_TEMPERATURE_K) -> float:
     """RT/F [V]."""
     return GAS_CONSTANT * temperature_K / FARADAY
