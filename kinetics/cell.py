@@ -6,7 +6,7 @@ names things is :mod:`kinetics._pybamm_names`' business.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -15,7 +15,6 @@ from .errors import InvalidValueError, UnknownNameError
 from .materials import (
     Electrode,
     Electrolyte,
-    Role,
     SodiumMetal,
     electrode_from_set,
     electrolyte_from_set,
@@ -80,6 +79,9 @@ class HalfCell:
         A half-cell set, e.g. ``"MPCC-1-ether"`` (case-insensitive) or a loaded set.
     model : {"SPM", "SPMe", "DFN"}
         PyBaMM model family.
+    role : {"anode", "cathode"}, optional
+        Which electrode of the set works against sodium; needed only for sets that describe
+        both (``pybamm:<name>``), otherwise the one the set has.
 
     Examples
     --------
@@ -89,6 +91,7 @@ class HalfCell:
 
     parameter_set: str | ParameterSet = "MPCC-1-ether"
     model: str = "SPMe"
+    role: str | None = None
     pset: ParameterSet = field(init=False, repr=False)
     working: Electrode = field(init=False, repr=False)
     electrolyte: Electrolyte = field(init=False, repr=False)
@@ -101,17 +104,20 @@ class HalfCell:
         pset = _as_set(self.parameter_set)
         object.__setattr__(self, "model", model_name(self.model))
         object.__setattr__(self, "pset", pset)
-        role: Role = "anode" if pset.names("anode.") else "cathode"
+        role = self.role or ("anode" if pset.names("anode.") else "cathode")
+        if role not in ("anode", "cathode"):
+            raise UnknownNameError("role", role, ("anode", "cathode"))
         if not pset.names(role + "."):
-            raise InvalidValueError("parameter set", pset.name, "a set with anode.* or cathode.* entries")
+            raise InvalidValueError("parameter set", pset.name, f"a set with {role}.* entries")
+        object.__setattr__(self, "role", role)
         object.__setattr__(self, "working", electrode_from_set(pset, role))
         object.__setattr__(self, "electrolyte", electrolyte_from_set(pset))
         object.__setattr__(self, "counter", sodium_metal_from_set(pset))
-        object.__setattr__(self, "design", design_from_set(pset))
-
-    @property
-    def role(self) -> Role:
-        return self.working.role
+        design = design_from_set(pset)
+        if f"{role}.lower_voltage" in pset:  # a set with both electrodes gives each its window
+            design = replace(design, lower_voltage_V=pset.value(f"{role}.lower_voltage"),
+                             upper_voltage_V=pset.value(f"{role}.upper_voltage"))
+        object.__setattr__(self, "design", design)
 
     @property
     def active_mass_mg(self) -> float:

@@ -82,8 +82,9 @@ def balance(cell: FullCell) -> Balance:
     if cell.np_ratio is None:
         _CACHE[key] = as_given(cell)
         return _CACHE[key]
-    q_a = reversible_capacity(HalfCell(cell.anode_set, cell.model))
-    cathode_half = HalfCell(cell.cathode_set, cell.model)
+    anode_half = HalfCell(cell.anode_set, cell.model, role="anode")
+    cathode_half = HalfCell(cell.cathode_set, cell.model, role="cathode")
+    q_a = reversible_capacity(anode_half)
     q_c = reversible_capacity(cathode_half)
     anode, cathode = cell.anode_electrode, cell.cathode_electrode
     m_a = anode.coating.loading_mg_cm2 * 1e-3  # g/cm²
@@ -93,7 +94,7 @@ def balance(cell: FullCell) -> Balance:
     available = max(first_charge - loss, 0.0)
     cyclable = min(available, q_c * m_c, q_a * m_a)
     ocp_a, ocp_c = anode.material.ocp, cathode.material.ocp
-    x_a_empty = float(ocp_a.stoichiometry(cell.anode_set.value("cell.upper_voltage"), "desodiation"))
+    x_a_empty = float(ocp_a.stoichiometry(anode_half.window_V[1], "desodiation"))
     x_c_empty = float(ocp_c.stoichiometry(cathode_half.window_V[1], "desodiation"))
     in_cathode = min(available, q_c * m_c)
     x_c0 = x_c_empty + in_cathode / (ocp_c.total_capacity_mAh_g * m_c)

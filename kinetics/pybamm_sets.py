@@ -146,6 +146,11 @@ def _electrode(pv, slot: str, role: str, source: str, entries: dict) -> None:
     entries[f"{role}.coating.active_volume_fraction"] = Entry(eps_s, "", "pybamm", source)
     entries[f"{role}.coating.porosity"] = Entry(float(pv[k["porosity"]]), "", "pybamm", source)
     entries[f"{role}.coating.bruggeman"] = Entry(float(pv[k["bruggeman_e"]]), "", "pybamm", source)
+    wsrc = (f"the set's own OCP at the ends of the fitted stoichiometry range "
+            f"[{lo:.3f}, {hi:.3f}]: the window of this electrode's half cell")
+    window = sorted(float(u) for u in (U.min(), U.max()))
+    entries[f"{role}.lower_voltage"] = Entry(window[0], "V", "derived", wsrc)
+    entries[f"{role}.upper_voltage"] = Entry(window[1], "V", "derived", wsrc)
     x_init = pv[k["c_init"]] / c_max
     entries[f"{role}.initial_fraction"] = Entry(float(x_init), "", "pybamm", source)
     entries[f"{role}.first_cycle_efficiency"] = Entry(1.0, "", "assumed",

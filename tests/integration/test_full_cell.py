@@ -36,3 +36,15 @@ def test_full_cell_cycles(ester_cell):
     assert not r.truncated
     assert 200 < rev["capacity_mAh_g"].iloc[-1] < 330
     assert 2.5 < rev["average_voltage_V"].iloc[-1] < 3.5
+
+
+def test_pybamm_set_as_given_and_balanced():
+    """pybamm:<name> works as a full cell as given, and re-balanced by N/P (both half cells)."""
+    pset = hk.load("pybamm:Chayambuka2022")
+    given = hk.FullCell(pset, pset, None)
+    b = hk.balance(given)
+    assert b.cathode_to_anode_mass > 0 and 0 < b.anode_initial_fraction < 1
+    r = hk.Simulator(given, balance=b).run([hk.discharge(c_rate=0.5, until_V=2.0)])
+    assert r.steps["capacity_mAh_g"].iloc[0] > 100
+    balanced = hk.balance(hk.FullCell(pset, pset, 1.1))
+    assert balanced.cathode_reversible_mAh_g < balanced.anode_reversible_mAh_g  # different electrodes
