@@ -126,6 +126,14 @@ VARIABLES = {
 }
 
 
+def model_class(name: str):
+    """PyBaMM's model class for "SPM", "SPMe" or "DFN" (its lithium-ion family, which PyBaMM
+    also uses for sodium-ion cells given sodium parameters)."""
+    import pybamm
+
+    return getattr(pybamm.lithium_ion, name)
+
+
 def average_concentration_variable(s: str) -> str:
     """PyBaMM variable: volume-averaged particle concentration of slot ``s``."""
     return f"Average {s.lower()} particle concentration [mol.m-3]"

@@ -329,6 +329,6 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), balance=None) -
     for n in inputs:
         values[n] = pybamm.InputParameter(n)
     pv = pybamm.ParameterValues(values)
-    model_cls = getattr(pybamm.lithium_ion, cell.model)
+    model_cls = names.model_class(cell.model)
     model = model_cls(opts)
     return BuiltModel(model, pv, cell, used, scales, slots)

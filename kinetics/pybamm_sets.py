@@ -76,7 +76,8 @@ def _used_range(pv: pybamm.ParameterValues, slot: str) -> tuple[float, float]:
     """Stoichiometry range a 1C discharge of the set's own cell sweeps (plus a margin)."""
     k = names.electrode_keys(slot)
     x0 = pv[k["c_init"]] / pv[k["c_max"]]
-    return (0.01, min(0.995, x0 + 0.03)) if slot == "Negative" else (max(0.005, x0 - 0.03), 0.995)
+    full = names.slot("full", "anode")
+    return (0.01, min(0.995, x0 + 0.03)) if slot == full else (max(0.005, x0 - 0.03), 0.995)
 
 
 def _electrode(pv, slot: str, role: str, source: str, entries: dict) -> None:
@@ -214,8 +215,8 @@ def from_pybamm(name: str) -> ParameterSet:
     citations = ", ".join(pv["citations"]) if "citations" in pv.keys() else match
     source = f"PyBaMM built-in set {match} ({citations})"
     entries: dict[str, Entry] = {}
-    _electrode(pv, "Negative", "anode", source, entries)
-    _electrode(pv, "Positive", "cathode", source, entries)
+    for role in ("anode", "cathode"):
+        _electrode(pv, names.slot("full", role), role, source, entries)
     _electrolyte(pv, source, entries)
     _cell(pv, source, entries)
     entries["anode.name"] = Entry(f"{match} negative electrode", "", "pybamm", source)
