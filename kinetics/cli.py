@@ -7,6 +7,7 @@ parameter-sets  list the shipped parameter sets (and ``pybamm:<name>``)
 show NAME       print a parameter set with units and sources
 validate        model vs paper 000, with tolerance, role and status per number
 calibrate NAME  rerun a calibration against paper 000's numbers (``--write`` stores it)
+fit-ocp FILE    fit a multi-stage OCP to equilibrium potentials
 """
 
 from __future__ import annotations
@@ -98,6 +99,33 @@ def cmd_calibrate(args) -> int:
     return 0 if result.success else 1
 
 
+def cmd_fit_ocp(args) -> int:
+    from pathlib import Path
+
+    from .analysis.ocp_fit import fit_ocp, plot_fit
+    from .parameter_sets import write_atomic
+    from .study import free_folder
+
+    fit = fit_ocp(args.file, args.stages, args.mass_mg, args.capacity_ah)
+    out = free_folder(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = Path(args.file).stem
+    summary = {"file": str(args.file), **fit.to_json(), "output_folder": str(out)}
+    plot_fit(fit, out / f"{stem}_ocp_fit.png", f"{stem}: RMSE {fit.rmse_mV:.1f} mV")
+    write_atomic(out / f"{stem}_ocp_fit.json", json.dumps(summary, indent=2) + "\n")
+    if args.json:
+        _print_json(summary)
+    else:
+        print(f"{args.file}: {len(fit.ocp.stages)}-stage OCP, RMSE {fit.rmse_mV:.2f} mV "
+              f"({fit.abscissa}, {len(fit.x)} points, {fit.dropped_rows} rows dropped)")
+        for s in fit.stages():
+            cap = f"  {s['capacity_mAh_g']:8.1f} mAh/g" if "capacity_mAh_g" in s else ""
+            print(f"  {s['name']:14s} share {s['capacity_fraction']:.3f}  U {s['potential_V']:.4f} V  "
+                  f"width {s['width']:.3f}{cap}")
+        print(f"plot and JSON in {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kinetics", description="Sodium-ion hard/soft-carbon kinetics on PyBaMM")
     sub = p.add_subparsers(dest="command", required=True)
@@ -123,6 +151,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--model", default="SPMe", choices=["SPM", "SPMe", "DFN"])
     s.add_argument("--quiet", action="store_true")
     s.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("fit-ocp", help="fit a multi-stage OCP to a table of equilibrium potentials")
+    s.add_argument("file", help="CSV/Excel: potential vs stoichiometry, mAh/g, or capacity with a scale")
+    s.add_argument("--stages", type=int, default=3, help="number of stages (default 3)")
+    s.add_argument("--mass-mg", type=float, help="active mass [mg] for a capacity column in A.h/mAh")
+    s.add_argument("--capacity-ah", type=float,
+                   help="the electrode's full capacity [A.h] for a capacity column in A.h/mAh")
+    s.add_argument("--out", default="kinetics-fit-ocp", help="output folder (a new one if it exists)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_fit_ocp)
 
     s = sub.add_parser("calibrate", help="rerun a calibration (MPCC-1, PCC)")
     s.add_argument("name")

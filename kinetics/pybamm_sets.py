@@ -23,8 +23,8 @@ import pybamm
 from scipy.optimize import least_squares
 
 from . import _pybamm_names as names
+from .analysis.ocp_fit import fit_stages
 from .errors import InvalidValueError, UnknownNameError
-from .ocp import stoichiometry_from_potential
 from .parameter_sets import Entry, ParameterSet
 from .transport import electrolyte_conductivity, electrolyte_diffusivity, stage_diffusivity
 from .units import concentration_to_specific_capacity
@@ -45,28 +45,10 @@ def _evaluate(pv: pybamm.ParameterValues, key: str, *args) -> np.ndarray:
 
 
 def _fit_ocp(x: np.ndarray, U: np.ndarray, stage_names: tuple[str, ...]) -> tuple[list, float]:
-    """Three logistic stages fitted in x-space; returns [(name, X, U0, ω)], RMSE [V]."""
-    order = np.argsort(U)[::-1]
-    x, U = x[order], U[order]
-    q = np.quantile(U, [0.8, 0.45, 0.1])
-
-    def unpack(p):
-        w = np.exp(p[0:3])
-        X = w / w.sum()
-        return X, p[3:6], np.exp(p[6:9])
-
-    def res(p):
-        X, U0, om = unpack(p)
-        return stoichiometry_from_potential(U, X, U0, om) - x
-
-    p0 = np.concatenate([np.zeros(3), q, np.log([3.0, 3.0, 3.0])])
-    sol = least_squares(res, p0, bounds=(np.r_[-5, -5, -5, q - 2, np.log([0.05] * 3)],
-                                         np.r_[5, 5, 5, q + 2, np.log([40.0] * 3)]))
-    X, U0, om = unpack(sol.x)
-    stages = sorted(zip(X, U0, om), key=lambda s: -s[1])
-    fitted = [(n, float(a), float(b), float(c)) for n, (a, b, c) in zip(stage_names, stages)]
+    """Stages fitted by :func:`kinetics.analysis.ocp_fit.fit_stages`, and the RMSE of U [V]."""
     from .ocp import MultiStageOCP, Stage
 
+    fitted, _ = fit_stages(x, U, stage_names)
     ocp = MultiStageOCP(tuple(Stage(n, a * 100.0, b, c) for n, a, b, c in fitted))
     rmse = float(np.sqrt(np.mean((ocp.potential(x) - U) ** 2)))
     return fitted, rmse

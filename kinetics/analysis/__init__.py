@@ -1,0 +1,1 @@
+"""Identification from data, without simulation: OCP fitting (GITT and CV analysis to come)."""
