@@ -142,6 +142,31 @@ def rate_test(currents_mA_g: Sequence[float] = (20, 50, 100, 200, 500, 1000, 200
     return tuple(steps)
 
 
+def gitt(pulse_mA_g: float = 50.0, pulse_min: float = 10.0, rest_min: float = 40.0,
+         direction: Literal["sodiate", "desodiate"] = "sodiate", until_V: float = 0.01,
+         n_pulses: int = 60, first_rest_min: float = 0.0) -> tuple[Step, ...]:
+    """A GITT pulse/rest train (paper 003's protocol by default: "a pulse current of 50 mA g^{-1}
+    for 10 min with a duration of 40 min", read as a 40 min rest).
+
+    Each pulse stops early at ``until_V``; PyBaMM then skips the remaining pulses, which ends the
+    train (a truncated last pulse, as on a cycler).
+    """
+    if direction not in ("sodiate", "desodiate"):
+        raise UnknownNameError("GITT direction", direction, ("sodiate", "desodiate"))
+    for field, value in (("pulse_mA_g", pulse_mA_g), ("pulse_min", pulse_min), ("rest_min", rest_min)):
+        if not (np.isfinite(value) and value > 0):
+            raise InvalidValueError(field, value, "a positive number")
+    if int(n_pulses) != n_pulses or n_pulses < 1:
+        raise InvalidValueError("n_pulses", n_pulses, "a positive whole number")
+    steps: list[Step] = [rest(first_rest_min / 60.0, "initial rest")] if first_rest_min > 0 else []
+    for k in range(int(n_pulses)):
+        label = f"pulse {k + 1}"
+        steps.append(Step(direction, float(pulse_mA_g), None, until_V, duration_h=pulse_min / 60.0,
+                          label=label))
+        steps.append(rest(rest_min / 60.0, label))
+    return tuple(steps)
+
+
 def check_window(steps: Iterable[Step], window_V: tuple[float, float], cell_kind: str) -> None:
     """Raise if a step's voltage limit lies outside the cell's window or on the wrong side."""
     lo, hi = window_V
