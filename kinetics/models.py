@@ -127,8 +127,7 @@ def _electrode_values(electrode: Electrode, pset: ParameterSet, slot: str, input
         top = max(pots_f) + 0.8
         if role == "anode":
             top = max(top, ANODE_TOP_V)
-        nodes, steps = ocp.verified_inverse((min(pots_f) - 0.25, top))
-        bound = None
+        nodes, steps, bound = ocp.verified_inverse((min(pots_f) - 0.25, top))
 
     def kernel(x, *p):
         return potential_from_stoichiometry(x, p[:n], p[n:2 * n], p[2 * n:], T, nodes, steps, bound)

@@ -324,12 +324,15 @@ class MultiStageOCP:
         """(x at ``U_top``, x at ``U_bottom``): the usable stoichiometry range."""
         return float(self.stoichiometry(U_top)), float(self.stoichiometry(U_bottom))
 
-    def verified_inverse(self, window_V: tuple[float, float], tol_V: float = 1e-6) -> tuple[np.ndarray, int]:
-        """The cheapest (guess nodes, Newton steps) whose U(x) is within ``tol_V`` everywhere in
-        ``window_V``, checked against x(U) on 4001 potentials (both branches if hysteretic).
+    def verified_inverse(self, window_V: tuple[float, float],
+                         tol_V: float = 1e-6) -> tuple[np.ndarray, int, float | None]:
+        """The cheapest (guess nodes, Newton steps, step bound) whose U(x) is within ``tol_V``
+        everywhere in ``window_V``, checked against x(U) on 4001 potentials (both branches if
+        hysteretic).
 
         For a model whose stage parameters are fixed numbers this replaces the robust default
-        (dense nodes, six steps) by a thinned node set; cost ≈ nodes + 10 × steps.
+        (dense nodes, six bounded steps) by a thinned node set; cost ≈ nodes + 10 × steps
+        (+ 2 per step for a bound).
         """
         key = (tuple(window_V), tol_V)
         if key in self._verified:
@@ -344,22 +347,36 @@ class MultiStageOCP:
             ok = (x > 1e-12) & (x < 1 - 1e-12)
             checks.append((x[ok], U[ok], pots))
         widths = [s.width for s in self.stages]
-        best = (self.nodes, NEWTON_STEPS)
-        best_cost = len(self.nodes) + 10 * NEWTON_STEPS
-        for stride in (12, 8, 6, 4, 3, 2, 1):
-            nodes = np.unique(np.concatenate([self.nodes[::stride], self.nodes[-1:]]))
-            for steps in range(2, NEWTON_STEPS + 1):
-                cost = len(nodes) + 10 * steps
-                if cost >= best_cost:
-                    break
-                err = max(np.max(np.abs(potential_from_stoichiometry(
-                    x, self.fractions, pots, widths, self.temperature_K, nodes, steps, None) - u))
-                    for x, u, pots in checks)
-                if err < tol_V:
-                    best, best_cost = (nodes, steps), cost
-                    break
+        best = (self.nodes, NEWTON_STEPS, MAX_STEP_V)
+        best_cost = len(self.nodes) + 12 * NEWTON_STEPS
+        for nodes in self._candidate_nodes():
+            for bound in (None, MAX_STEP_V, MAX_STEP_V / 4):
+                for steps in range(2, NEWTON_STEPS + 1):
+                    cost = len(nodes) + (10 if bound is None else 12) * steps
+                    if cost >= best_cost:
+                        break
+                    with np.errstate(all="ignore"):
+                        err = max(np.max(np.abs(potential_from_stoichiometry(
+                            x, self.fractions, pots, widths, self.temperature_K, nodes, steps,
+                            bound) - u)) for x, u, pots in checks)
+                    if err < tol_V:
+                        best, best_cost = (nodes, steps, bound), cost
+                        break
         self._verified[key] = best
         return best
+
+    def _candidate_nodes(self):
+        """Subsets of the robust nodes, sparsest first: every k-th node, and nodes kept where
+        the sodium fraction has moved by δ (the guess interpolates linearly in x)."""
+        x = self.stoichiometry(self.nodes)
+        for delta in (0.06, 0.04, 0.025):
+            keep = [0]
+            for k in range(1, len(self.nodes)):
+                if abs(x[k] - x[keep[-1]]) >= delta or self.nodes[k] - self.nodes[keep[-1]] >= 0.3:
+                    keep.append(k)
+            yield np.unique(np.r_[self.nodes[keep], self.nodes[-1]])
+        for stride in (12, 8, 6, 4, 3, 2, 1):
+            yield np.unique(np.concatenate([self.nodes[::stride], self.nodes[-1:]]))
 
     def potential_exact(self, x: float, branch: Branch = "mean") -> float:
         """U(x) [V] by bracketing root finding (brentq); a slow reference for tests."""
