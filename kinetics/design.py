@@ -53,10 +53,6 @@ class Balance:
     anode_initial_fraction: float
     cathode_initial_fraction: float
 
-    @property
-    def capacity_mAh_cm2(self) -> float:
-        return self.cyclable_mAh_cm2
-
 
 def reversible_capacity(cell: HalfCell, current_mA_g: float = BALANCE_CURRENT_mA_g) -> float:
     """Half-cell reversible (desodiation) capacity [mAh/g] at ``current_mA_g``."""
@@ -117,7 +113,7 @@ def as_given(cell: FullCell) -> Balance:
     return Balance(nan, nan, nan, m_a, m_c, m_c / m_a, nan, 0.0, inventory, x_a, x_c)
 
 
-def full_cell_metrics(result, cell: FullCell, b: Balance) -> dict[str, float]:
+def full_cell_metrics(result, b: Balance) -> dict[str, float]:
     """Capacity per anode mass, average voltage and energy density of the last discharge.
 
     Energy density is per total active mass of anode and cathode [Wh/kg], as paper 000

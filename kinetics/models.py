@@ -315,7 +315,7 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), balance=None) -
                                                 cell.design.temperature_K,
                                                 _fixed_fraction(b.cathode_initial_fraction))
         el, u3 = _electrolyte_values(cell.anode_set, inputs & a_names)
-        capacity_Ah = b.capacity_mAh_cm2 * cell.design.area_cm2 * 1e-3
+        capacity_Ah = b.cyclable_mAh_cm2 * cell.design.area_cm2 * 1e-3
         cv, u4 = _cell_values(cell, cell.anode_set, inputs & a_names, capacity_Ah)
         for u in (u1, u2, u3, u4):
             used.update(u)

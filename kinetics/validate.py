@@ -77,7 +77,7 @@ def _full(anode: str, current: float, model: str) -> dict[str, float]:
     lo, hi = cell.window_V
     r = Simulator(cell, balance=b).run([charge(current, hi), discharge(current, lo),
                                         charge(current, hi), discharge(current, lo)])
-    return full_cell_metrics(r, cell, b)
+    return full_cell_metrics(r, b)
 
 
 def _cap(set_name: str, rate: float, column: str = "capacity_mAh_g"):
