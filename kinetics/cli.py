@@ -8,6 +8,7 @@ show NAME       print a parameter set with units and sources
 validate        model vs paper 000, with tolerance, role and status per number
 calibrate NAME  rerun a calibration against paper 000's numbers (``--write`` stores it)
 fit-ocp FILE    fit a multi-stage OCP to equilibrium potentials
+gitt FILE...    pulses and Weppner–Huggins diffusivity from GITT data
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import json
 import sys
 import warnings
 
-from .errors import KineticsError, SimulationWarning
+from .errors import InvalidValueError, KineticsError, SimulationWarning
 
 
 def _print_json(obj) -> None:
@@ -126,6 +127,48 @@ def cmd_fit_ocp(args) -> int:
     return 0
 
 
+def cmd_gitt(args) -> int:
+    from .analysis.gitt import analyse, plot_diffusivity
+    from .io.cycler import read_time_series
+    from .parameter_sets import write_atomic
+    from .study import free_folder
+
+    if args.radius_um is None or not args.radius_um > 0:
+        raise InvalidValueError("--radius-um", args.radius_um, "a positive particle radius in µm")
+    data = read_time_series(args.files, args.potential_column)
+    mass_g = args.mass_mg * 1e-3 if args.mass_mg else 1e-3
+    table = analyse(data["time_s"].to_numpy(), data["current_A"].to_numpy(),
+                    data["potential_V"].to_numpy(), args.radius_um * 1e-6, mass_g)
+    if not args.mass_mg:
+        table = table.drop(columns=["capacity_mAh_g"])
+    out = free_folder(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / "gitt_pulses.csv", index=False, float_format="%.6g")
+    plot_diffusivity(table, out / "gitt_diffusivity.png")
+    pulses = [{"pulse": int(r.pulse), "voltage_V": float(r.voltage_V),
+               "stoichiometry": float(r.charge_fraction), "D_m2_s": None if r.skipped else float(r.D_m2_s),
+               "D_sqrt_m2_s": None if r.skipped else float(r.D_sqrt_m2_s), "skipped": r.skipped,
+               "flag": r.flag} for r in table.itertuples()]
+    summary = {"files": [str(f) for f in args.files], "potential_column": args.potential_column,
+               "radius_um": args.radius_um, "n_pulses": len(pulses),
+               "n_skipped": int((table["skipped"] != "").sum()),
+               "n_flagged": int((table["flag"] != "").sum()),
+               "stoichiometry_definition": "fraction of the charge the whole experiment passed",
+               "pulses": pulses, "output_folder": str(out)}
+    write_atomic(out / "gitt_summary.json", json.dumps(summary, indent=2) + "\n")
+    if args.json:
+        _print_json(summary)
+    else:
+        print(f"{len(pulses)} pulses, {summary['n_skipped']} skipped, {summary['n_flagged']} flagged")
+        for p in pulses:
+            d = "—" if p["D_m2_s"] is None else f"{p['D_m2_s']:.3e}"
+            note = p["skipped"] or p["flag"]
+            print(f"  {p['pulse']:3d}  {p['voltage_V']:.4f} V  x {p['stoichiometry']:.3f}  "
+                  f"D {d} m²/s  {note}")
+        print(f"table, plot and JSON in {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kinetics", description="Sodium-ion hard/soft-carbon kinetics on PyBaMM")
     sub = p.add_subparsers(dest="command", required=True)
@@ -161,6 +204,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default="kinetics-fit-ocp", help="output folder (a new one if it exists)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_fit_ocp)
+
+    s = sub.add_parser("gitt", help="analyse GITT data: pulses and Weppner–Huggins diffusivity")
+    s.add_argument("files", nargs="+",
+                   help="CSV/Excel files or a folder: one experiment, joined in time order")
+    s.add_argument("--radius-um", type=float, help="particle radius [µm]")
+    s.add_argument("--mass-mg", type=float, help="active mass [mg] (for mAh/g)")
+    s.add_argument("--potential-column", help="header of the potential to analyse (three-electrode files)")
+    s.add_argument("--out", default="kinetics-gitt", help="output folder (a new one if it exists)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_gitt)
 
     s = sub.add_parser("calibrate", help="rerun a calibration (MPCC-1, PCC)")
     s.add_argument("name")

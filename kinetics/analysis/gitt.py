@@ -14,7 +14,9 @@ over an early window of the pulse instead of ΔE_t/√τ:
 
 .. math::
 
-    D = \\frac{4}{\\pi} \\left(\\frac{R}{3}\\,\\frac{\\Delta E_s/\\sqrt{\\tau}}{dE/d\\sqrt{t}}\\right)^2
+    D = \\frac{4}{\\pi} \\left(\\frac{R}{3}\\,\\frac{\\Delta E_s/\\tau}{dE/d\\sqrt{t}}\\right)^2
+
+(the first form is the second with dE/d√t = ΔE_t/√τ)
 
 Both assume τ ≪ R²/D, a linear E(x) over one pulse and negligible surface kinetics; pulses
 where the data say otherwise are reported with the reason, never smoothed.
@@ -30,6 +32,7 @@ import pandas as pd
 from ..errors import InvalidValueError
 
 PULSE_THRESHOLD = 0.05  # a sample is in a pulse when |I| exceeds 5 % of the largest |I|
+MIN_RELAXED_CHANGE_V = 1e-3  # below this ΔE_s is within the noise of a two-phase plateau
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,10 @@ def analyse(time_s, current_A, voltage_V, radius_m: float, mass_g: float,
     -------
     pandas.DataFrame
         One row per pulse: ``pulse``, ``voltage_V`` (relaxed potential after the pulse),
-        ``capacity_mAh_g`` (cumulative), ``ir_drop_V``, ``dE_s_V``, ``dE_t_V``, ``tau_s``,
-        ``D_m2_s`` (ΔE_s/ΔE_t form), ``D_sqrt_m2_s`` (√t form) and ``skipped`` (the reason, or
-        empty).
+        ``capacity_mAh_g`` (cumulative), ``charge_fraction`` (of all the charge the experiment
+        passed), ``ir_drop_V``, ``dE_s_V``, ``dE_t_V``, ``tau_s``,
+        ``D_m2_s`` (ΔE_s/ΔE_t form), ``D_sqrt_m2_s`` (√t form), ``skipped`` (why no D was
+        computed, or empty) and ``flag`` (why a computed D is not physical, or empty).
     """
     t = np.asarray(time_s, float)
     i = np.asarray(current_A, float)
@@ -85,9 +89,10 @@ def analyse(time_s, current_A, voltage_V, radius_m: float, mass_g: float,
     pulses = segments(t, i)
     if not pulses:
         raise InvalidValueError("current", "no pulse found", "pulses whose |I| stands out from rests")
-    taus = np.array([t[p.stop - 1] - t[p.start - 1 if p.start > 0 else p.start] for p in pulses])
+    taus = np.array([t[p.stop - 1] - t[max(p.start - 1, 0)] for p in pulses])
     typical = float(np.median(taus))
     charge = np.concatenate([[0.0], np.cumsum(0.5 * (np.abs(i[1:]) + np.abs(i[:-1])) * np.diff(t))])
+    total_charge = charge[-1]
     rows = []
     for k, p in enumerate(pulses):
         before = p.start - 1
@@ -98,7 +103,7 @@ def analyse(time_s, current_A, voltage_V, radius_m: float, mass_g: float,
             reason = "no rest before the pulse"
         elif after_stop - p.stop < 2:
             reason = "no rest after the pulse"
-        elif tau < 0.8 * typical:
+        elif tau < 0.95 * typical:
             reason = f"truncated pulse ({tau:.0f} s of a typical {typical:.0f} s)"
         E0 = v[max(before, 0)]
         E_first = v[p.start]
@@ -107,6 +112,7 @@ def analyse(time_s, current_A, voltage_V, radius_m: float, mass_g: float,
         dEs = E_relaxed - E0
         dEt = E_end - E_first
         D = D_sqrt = np.nan
+        flag = ""
         if not reason:
             if not np.isfinite(dEt) or abs(dEt) < 1e-6:
                 reason = "no potential change during the pulse"
@@ -118,11 +124,39 @@ def analyse(time_s, current_A, voltage_V, radius_m: float, mass_g: float,
                 window = (ts >= sqrt_window[0] * tau) & (ts <= sqrt_window[1] * tau)
                 if window.sum() >= 3:
                     slope = np.polyfit(np.sqrt(ts[window]), v[p.start:p.stop][window], 1)[0]
-                    D_sqrt = 4.0 / np.pi * ((radius_m / 3.0) * (dEs / np.sqrt(tau)) / slope) ** 2
+                    D_sqrt = 4.0 / np.pi * ((radius_m / 3.0) * (dEs / tau) / slope) ** 2
+                if abs(dEs) < MIN_RELAXED_CHANGE_V:
+                    flag = (f"ΔE_s = {dEs * 1e3:.2f} mV: a two-phase plateau, where the method's "
+                            "assumptions fail; D is not physical")
+                elif np.isfinite(D_sqrt) and not 0.1 < D_sqrt / D < 10:
+                    flag = "the two forms disagree by more than 10×"
         rows.append({
             "pulse": k + 1, "voltage_V": float(E_relaxed) if np.isfinite(E_relaxed) else float(E_end),
-            "capacity_mAh_g": float(charge[p.stop - 1] / 3.6 / mass_g), "ir_drop_V": float(E_first - E0),
+            "capacity_mAh_g": float(charge[p.stop - 1] / 3.6 / mass_g),
+            "charge_fraction": float(charge[p.stop - 1] / total_charge), "ir_drop_V": float(E_first - E0),
             "dE_s_V": float(dEs), "dE_t_V": float(dEt), "tau_s": tau, "D_m2_s": float(D),
-            "D_sqrt_m2_s": float(D_sqrt), "skipped": reason,
+            "D_sqrt_m2_s": float(D_sqrt), "skipped": reason, "flag": flag,
         })
     return pd.DataFrame(rows)
+
+
+def plot_diffusivity(table: pd.DataFrame, path) -> None:
+    """D vs potential on a log scale, both forms; flagged pulses as open symbols."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ok = table[table["skipped"] == ""]
+    good, bad = ok[ok["flag"] == ""], ok[ok["flag"] != ""]
+    fig, ax = plt.subplots(figsize=(4.2, 3.2))
+    ax.semilogy(good["voltage_V"], good["D_m2_s"], "o", ms=4, label="ΔE_s/ΔE_t form")
+    ax.semilogy(good["voltage_V"], good["D_sqrt_m2_s"], "s", ms=3, mfc="none", label="√t form")
+    if len(bad):
+        ax.semilogy(bad["voltage_V"], bad["D_m2_s"], "x", color="C3", label="flagged (not physical)")
+    ax.set_xlabel("Relaxed potential (V)")
+    ax.set_ylabel("D (m$^2$ s$^{-1}$)")
+    ax.legend(frameon=False, fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=300)
+    plt.close(fig)

@@ -37,14 +37,16 @@ def parse_header(header: str) -> Column:
 
 
 def dimension_of(unit: str) -> str:
-    """'potential', 'specific capacity', 'capacity', 'dimensionless' or 'other'."""
+    """'potential', 'specific capacity', 'capacity', 'time', 'current', 'dimensionless' or
+    'other'."""
     if unit in ("", "-", "1"):
         return "dimensionless"
     try:
         q = quantity(1.0, unit.replace("A.h", "A*h").replace("mA.h", "mA*h"))
     except InvalidValueError:
         return "other"
-    dims = {"potential": "V", "specific capacity": "mAh/g", "capacity": "mAh"}
+    dims = {"potential": "V", "specific capacity": "mAh/g", "capacity": "mAh", "time": "s",
+            "current": "A"}
     for kind, ref in dims.items():
         if q.check(quantity(1.0, ref).dimensionality):
             return kind
