@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import InvalidValueError
 from .protocols import Step
 
 PLATEAU_EDGE_V = 0.1  # paper 000: plateau below 0.1 V vs Na+/Na
@@ -124,6 +125,24 @@ class Result:
                     "average_voltage_V", "coulombic_efficiency"]].copy()
         out["plateau_share"] = out["capacity_below_0.1V_mAh_g"] / out["capacity_mAh_g"]
         return out.reset_index(drop=True)
+
+    def save_cycler_csv(self, path: str | Path, active_mass_mg: float) -> Path:
+        """Write ``Time [s]``, ``Current [A]`` and ``Voltage [V]`` as a cycler export would
+        (current negative while the cell voltage falls: sodiation in a half cell, discharge in
+        a full cell), for ``active_mass_mg`` of the normalising electrode. Refuses to overwrite."""
+        from .parameter_sets import write_atomic
+
+        path = Path(path)
+        if path.exists():
+            raise InvalidValueError("path", str(path), "a file that does not exist yet")
+        sign = 1.0 if self.cell.kind == "half" else -1.0
+        frame = pd.DataFrame({
+            "Time [s]": self.table["time_s"],
+            "Current [A]": sign * self.table["current_mA_g"] * active_mass_mg * 1e-6,
+            "Voltage [V]": self.table["voltage_V"],
+        })
+        write_atomic(path, frame.to_csv(index=False, float_format="%.9g"))
+        return path
 
     def save(self, folder: str | Path, stem: str) -> list[Path]:
         """Write ``<stem>_timeseries.csv`` and ``<stem>_steps.csv`` into ``folder``."""
