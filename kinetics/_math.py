@@ -40,7 +40,3 @@ def maximum(a: Any, b: Any) -> Any:
 
 def minimum(a: Any, b: Any) -> Any:
     return casadi.fmin(a, b) if _is_casadi(a, b) else np.minimum(a, b)
-
-
-def cosh(x: Any) -> Any:
-    return casadi.cosh(x) if _is_casadi(x) else np.cosh(x)

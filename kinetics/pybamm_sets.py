@@ -25,6 +25,7 @@ from scipy.optimize import least_squares
 from . import _pybamm_names as names
 from .analysis.ocp_fit import fit_stages
 from .errors import InvalidValueError, UnknownNameError
+from .ocp import MultiStageOCP, Stage
 from .parameter_sets import Entry, ParameterSet
 from .transport import electrolyte_conductivity, electrolyte_diffusivity, stage_diffusivity
 from .units import concentration_to_specific_capacity
@@ -46,8 +47,6 @@ def _evaluate(pv: pybamm.ParameterValues, key: str, *args) -> np.ndarray:
 
 def _fit_ocp(x: np.ndarray, U: np.ndarray, stage_names: tuple[str, ...]) -> tuple[list, float]:
     """Stages fitted by :func:`kinetics.analysis.ocp_fit.fit_stages`, and the RMSE of U [V]."""
-    from .ocp import MultiStageOCP, Stage
-
     fitted, _ = fit_stages(x, U, stage_names)
     ocp = MultiStageOCP(tuple(Stage(n, a * 100.0, b, c) for n, a, b, c in fitted))
     rmse = float(np.sqrt(np.mean((ocp.potential(x) - U) ** 2)))
