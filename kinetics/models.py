@@ -255,7 +255,12 @@ def _check_inputs(pset_names: set[str], inputs: set[str]) -> None:
             raise UnknownNameError("input parameter", n, pset_names)
 
 
-def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), balance=None) -> BuiltModel:
+#: Input-parameter name of a half cell's initial sodium fraction (``build(..., initial_fraction_input=True)``).
+INITIAL_FRACTION_INPUT = "hc-kinetics initial sodium fraction"
+
+
+def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), balance=None,
+          initial_fraction_input: bool = False) -> BuiltModel:
     """Build the PyBaMM model and parameter values of ``cell``.
 
     Parameters
@@ -266,15 +271,20 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), balance=None) -
     balance : kinetics.design.Balance, optional
         Full cells only: loadings and initial sodium fractions (default: computed by
         :func:`kinetics.design.balance`).
+    initial_fraction_input : bool
+        Half cells only: the working electrode's initial sodium fraction becomes the input
+        parameter :data:`INITIAL_FRACTION_INPUT` instead of equilibrium with the top of the
+        window (fits start each measured file from its own state).
     """
     inputs = set(inputs)
     used: dict[str, float] = {}
     if isinstance(cell, HalfCell):
         _check_inputs(set(cell.pset.names()), inputs)
         slot = names.slot("half", cell.role)
+        x0 = (_fixed_fraction(pybamm.InputParameter(INITIAL_FRACTION_INPUT)) if initial_fraction_input
+              else _top_of_window(cell.window_V[1]))
         ev, u1, c_ref, hyst = _electrode_values(cell.working, cell.pset, slot, inputs,
-                                                cell.design.temperature_K,
-                                                _top_of_window(cell.window_V[1]))
+                                                cell.design.temperature_K, x0)
         P = _Params(cell.pset, inputs)
         j0_Na, Ea_Na = P("counter.exchange_current_density"), P("counter.activation_energy")
         c_e0 = cell.electrolyte.concentration_mol_m3
@@ -299,6 +309,9 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), balance=None) -
         scales = {cell.role: c_ref}
         slots = {cell.role: slot}
     elif isinstance(cell, FullCell):
+        if initial_fraction_input:
+            raise InvalidValueError("initial_fraction_input", True, "False for a full cell (its "
+                                    "initial fractions come from the balance)")
         from .design import balance as compute_balance
 
         b = balance or compute_balance(cell)

@@ -46,6 +46,9 @@ class Step:
         Rest duration, or a time limit for a current step [h].
     label : str
         Free text carried into the results (e.g. "20 mA/g, cycle 1").
+    sample_period_s : float, optional
+        Output (logging) period [s], as a cycler's record interval; default 1/400 of the
+        step's time bound (current steps) or 1/100 of the rest.
     """
 
     direction: Direction
@@ -56,10 +59,14 @@ class Step:
     duration_h: float | None = None
     label: str = ""
     rate_group: float | None = None
+    sample_period_s: float | None = None
 
     def __post_init__(self):
         if self.direction not in DIRECTIONS:
             raise UnknownNameError("step direction", self.direction, DIRECTIONS)
+        if self.sample_period_s is not None and not (np.isfinite(self.sample_period_s)
+                                                     and self.sample_period_s > 0):
+            raise InvalidValueError("sample_period_s", self.sample_period_s, "a positive period in s")
         if self.direction == "rest":
             if self.duration_h is None or not self.duration_h > 0:
                 raise InvalidValueError("rest duration_h", self.duration_h, "a positive duration in h")
@@ -189,7 +196,7 @@ def to_pybamm_steps(steps: Sequence[Step], cell_kind: Literal["half", "full"], c
     for k, s in enumerate(steps):
         if s.direction == "rest":
             seconds = s.duration_h * 3600.0
-            out.append((k, pybamm.step.rest(seconds, period=max(seconds / 100.0, 1.0))))
+            out.append((k, pybamm.step.rest(seconds, period=s.sample_period_s or max(seconds / 100.0, 1.0))))
             continue
         i_mA_g = s.current_mA_g(one_c_mA_g)
         sign = names.current_sign(cell_kind, s.direction)
@@ -198,10 +205,11 @@ def to_pybamm_steps(steps: Sequence[Step], cell_kind: Literal["half", "full"], c
         term = []
         if s.limit_V is not None:
             term.append(f"{'<' if falling else '>'}{s.limit_V} V")
+        period = s.sample_period_s or t_max / 400.0
         out.append((k, pybamm.step.current(sign * current_A(i_mA_g), termination=term or None,
-                                           duration=t_max, period=t_max / 400.0)))
+                                           duration=t_max, period=period)))
         if s.hold_until_mA_g is not None and s.limit_V is not None:
             i_end = current_A(s.hold_until_mA_g)
             out.append((k, pybamm.step.voltage(s.limit_V, termination=f"<{i_end * 1e3:.9f} mA",
-                                               duration=t_max, period=t_max / 400.0)))
+                                               duration=t_max, period=period)))
     return out

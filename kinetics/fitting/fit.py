@@ -1,0 +1,460 @@
+"""Least-squares fitting of a half cell to measured GCD curves, with exact sensitivities.
+
+The residual vector stacks, for every fitted curve of every file, the voltage error at up to
+:data:`~kinetics.fitting.engine.GRID_POINTS` measured samples spread uniformly in time (= in
+capacity at constant current), times the file's weight:
+
+.. math::
+
+    r_{f,k}(\\theta) = w_f \\left(V^\\mathrm{model}_f(t_k; \\theta) - V^\\mathrm{data}_f(t_k)\\right)
+
+and is minimised by scipy's trust-region-reflective least squares [1]_ over the transformed
+parameters z (:mod:`kinetics.fitting.parameters`), with the Jacobian from the forward
+sensitivities that PyBaMM's IDAKLU solver integrates (:mod:`kinetics.fitting.engine`):
+no finite differences and no model rebuilds. A failed solve gives a residual of
+:data:`FAILED_RESIDUAL_V` on every point of that file (large but finite), so the optimiser
+steps back instead of crashing.
+
+Uncertainties are the usual linearised ones [2]_: with J the Jacobian at the optimum, m
+residuals and n parameters, cov(z) = s² (JᵀJ)⁺ with s² = ‖r‖²/(m − n); standard errors of the
+parameters follow by the delta method (σ_p = |dp/dz| σ_z), and the correlation matrix from cov(z).
+
+References
+----------
+.. [1] M. A. Branch, T. F. Coleman, Y. Li, SIAM J. Sci. Comput. 21 (1999) 1–23.
+.. [2] D. M. Bates, D. G. Watts, Nonlinear Regression Analysis and Its Applications, Wiley (1988),
+   ch. 2.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import least_squares
+from scipy.stats import qmc
+
+from ..cell import HalfCell
+from ..errors import InvalidValueError
+from ..io.gcd import GCDData
+from ..parameter_sets import ParameterSet
+from .engine import GRID_POINTS, CurveModel, residual_grid
+from .parameters import FitParameter
+
+#: Loss of the first phase (scipy name) and its scale [V]: far from the optimum, a trial with
+#: too little capacity is driven past its cut-off and errs by volts on a few points; a soft-L1
+#: loss keeps those points from dictating the step. The fit then polishes with plain least
+#: squares (which the uncertainties assume).
+ROBUST_LOSS = "soft_l1"
+ROBUST_SCALE_V = 0.02
+#: Residual [V] on every point of a file whose solve failed.
+FAILED_RESIDUAL_V = 1.0
+#: Correlation above which two parameters are reported as not separately identifiable.
+CORRELATION_WARNING = 0.95
+#: Relative standard error above which a parameter is reported as not identifiable.
+RELATIVE_STDERR_WARNING = 0.5
+#: Tolerance on data outside the cell's voltage window [V] (cycler overshoot at cut-offs).
+WINDOW_TOLERANCE_V = 0.05
+
+
+@dataclass
+class CurveFit:
+    """One fitted curve: data and model on the residual grid."""
+
+    file: str
+    kind: str
+    cycle: int
+    current_mA_g: float
+    capacity_mAh_g: np.ndarray
+    data_V: np.ndarray
+    model_V: np.ndarray
+
+    @property
+    def rmse_mV(self) -> float:
+        return float(np.sqrt(np.mean((self.model_V - self.data_V) ** 2)) * 1e3)
+
+
+@dataclass
+class FitResult:
+    """What a fit found, and how far to trust it.
+
+    Attributes
+    ----------
+    values, stderr : dict
+        Best-fit value and standard error of each parameter (internal units).
+    correlation : numpy.ndarray
+        Correlation matrix of the parameters (order of :attr:`parameters`).
+    rmse_mV : dict
+        RMSE [mV] per file over its fitted curves.
+    n_evaluations : int
+        Model evaluations (each replays every file once): residual plus Jacobian evaluations.
+    converged : bool
+        Whether the optimiser met its tolerance; if not, :attr:`message` says why and the
+        values are the best point found.
+    notes : list of str
+        Parameters that these data cannot identify, strongly correlated pairs, parameters
+        at a bound.
+    """
+
+    parameters: tuple[FitParameter, ...]
+    values: dict[str, float]
+    stderr: dict[str, float]
+    correlation: np.ndarray
+    rmse_mV: dict[str, float]
+    curves: list[CurveFit]
+    n_evaluations: int
+    n_jacobian_evaluations: int
+    wall_time_s: float
+    converged: bool
+    message: str
+    notes: list[str]
+    not_identifiable: list[str]
+    base_set: ParameterSet
+    model: str
+    files: tuple[str, ...]
+    n_starts: int = 1
+    fitter: Fitter | None = field(default=None, repr=False)
+
+    @property
+    def names(self) -> list[str]:
+        return [p.name for p in self.parameters]
+
+    @property
+    def rmse_all_mV(self) -> float:
+        d = np.concatenate([c.model_V - c.data_V for c in self.curves])
+        return float(np.sqrt(np.mean(d ** 2)) * 1e3)
+
+    def parameter_set(self, name: str | None = None) -> ParameterSet:
+        """The base set with the fitted values (kind ``fitted``, source naming the files)."""
+        pset = self.base_set
+        files = ", ".join(self.files)
+        for p in self.parameters:
+            if p.is_initial_fraction:
+                continue
+            v, s = self.values[p.name], self.stderr[p.name]
+            src = (f"fitted to {files} by hc-kinetics (`kinetics fit`, {self.model}, "
+                   f"{len(self.files)} file(s), RMSE {self.rmse_all_mV:.2f} mV): {v:.6g} ± {s:.2g} "
+                   f"(1 standard error)")
+            pset = pset.with_values({p.name: v}, "fitted", src)
+        return pset.with_values({}, "fitted", "-", name=name or f"{self.base_set.name}-fitted")
+
+    def to_json(self) -> dict:
+        names = self.names
+        return {
+            "parameters": {n: {"value": self.values[n], "stderr": self.stderr[n],
+                               "start": p.start, "lower": p.lower, "upper": p.upper, "log": p.log}
+                           for n, p in zip(names, self.parameters)},
+            "correlation": {"names": names, "matrix": np.round(self.correlation, 6).tolist()},
+            "rmse_mV": self.rmse_mV,
+            "rmse_all_mV": self.rmse_all_mV,
+            "n_evaluations": self.n_evaluations,
+            "n_jacobian_evaluations": self.n_jacobian_evaluations,
+            "wall_time_s": self.wall_time_s,
+            "converged": self.converged,
+            "message": self.message,
+            "not_identifiable": self.not_identifiable,
+            "notes": self.notes,
+            "model": self.model,
+            "parameter_set": self.base_set.name,
+            "n_starts": self.n_starts,
+        }
+
+
+def check_data(data: Sequence[GCDData], cell: HalfCell) -> None:
+    """Errors before any solve: data outside the window, capacity axes in the wrong unit.
+
+    The window is checked on the samples that are compared (the residual grid's span), not on
+    the sample taken at the instant the current switches.
+    """
+    lo, hi = cell.window_V
+    q_model = cell.working.material.ocp.total_capacity_mAh_g
+    for d in data:
+        for s in d.curves:
+            v = s.voltage_V[residual_grid(s)]
+            if v.min() < lo - WINDOW_TOLERANCE_V or v.max() > hi + WINDOW_TOLERANCE_V:
+                raise InvalidValueError(f"{d.label}: voltage", f"{v.min():.3f}–{v.max():.3f} V",
+                                        f"data inside the model's window {lo:g}–{hi:g} V "
+                                        f"(±{WINDOW_TOLERANCE_V * 1e3:.0f} mV)")
+            q = float(s.capacity_mAh_g[-1])
+            if q < 0.02 * q_model:
+                hint = ""
+                if d.mass_mg:
+                    hint = (f"; if it is in mAh, divided by the active mass {d.mass_mg:g} mg it would be "
+                            f"{q / (d.mass_mg * 1e-3):.4g} mAh/g")
+                raise InvalidValueError(f"{d.label}: {s.kind} capacity", f"{q:.4g} mAh/g",
+                                        f"a capacity of the order of the model's {q_model:.0f} mAh/g: the "
+                                        f"capacity axis looks like mAh, not mAh/g, or the current is "
+                                        f"wrong{hint}")
+
+
+class Fitter:
+    """Residuals and Jacobians of one fitting problem (built once, evaluated many times).
+
+    Parameters
+    ----------
+    cell : HalfCell
+        The cell whose parameter set is fitted (its values are the defaults of every
+        parameter not fitted).
+    data : sequence of GCDData
+        The measured files.
+    parameters : sequence of FitParameter
+    weights : mapping, optional
+        File label → weight of its residuals (default 1).
+    model : CurveModel, optional
+        A model already built for the same cell and set names (re-used, e.g. to predict).
+    """
+
+    def __init__(self, cell: HalfCell, data: Sequence[GCDData], parameters: Sequence[FitParameter],
+                 weights: Mapping[str, float] | None = None, grid_points: int = GRID_POINTS,
+                 model: CurveModel | None = None):
+        if not data:
+            raise InvalidValueError("DATA", [], "at least one measured file")
+        labels = [d.label for d in data]
+        if len(set(labels)) != len(labels):
+            raise InvalidValueError("DATA", labels, "distinct files")
+        check_data(data, cell)
+        if cell.model == "DFN" and any(".ocp." in p.name for p in parameters):
+            raise InvalidValueError("--model", "DFN", "SPM or SPMe when fitting OCP parameters (PyBaMM 26.10 "
+                                    "cannot discretise the DFN half cell with OCP stage inputs)")
+        self.cell, self.data, self.parameters = cell, list(data), list(parameters)
+        self.weights = {d.label: float((weights or {}).get(d.label, 1.0)) for d in data}
+        for k, w in self.weights.items():
+            if not (np.isfinite(w) and w > 0):
+                raise InvalidValueError(f"weight of {k}", w, "a positive number")
+        self.grid_points = grid_points
+        self.set_names = [p.name for p in self.parameters if not p.is_initial_fraction]
+        self.model = model if model is not None else CurveModel(cell, self.set_names)
+        self.n_residuals = 0
+        self.n_jacobians = 0
+        self.failures: list[str] = []
+        self._cache: dict = {}
+
+    # ----------------------------------------------------------------- transforms
+    def values(self, z: np.ndarray) -> dict[str, float]:
+        return {p.name: p.from_z(float(zi)) for p, zi in zip(self.parameters, z)}
+
+    def z_of(self, values: Mapping[str, float]) -> np.ndarray:
+        return np.array([p.to_z(values[p.name]) for p in self.parameters])
+
+    @property
+    def z_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        lo = np.array([p.to_z(p.lower) for p in self.parameters])
+        hi = np.array([p.to_z(p.upper) for p in self.parameters])
+        return lo, hi
+
+    # ----------------------------------------------------------------- evaluation
+    def evaluate(self, z: np.ndarray) -> tuple[np.ndarray, list[CurveFit]]:
+        """Residual vector [V, weighted] and the curves at ``z`` (cached for the last z)."""
+        key = tuple(z)
+        if self._cache.get("residual_key") == key:
+            return self._cache["residual"]
+        values = self.values(z)
+        res, curves = [], []
+        for d, outs in zip(self.data, self._simulate_all(values, False)):
+            w = self.weights[d.label]
+            segs = self._fitted_segments(d)
+            for seg, o in zip(segs, outs or [None] * len(segs)):
+                idx = residual_grid(seg, self.grid_points)
+                grid, data_V = seg.time_s[idx], seg.voltage_V[idx]
+                model_V = data_V + FAILED_RESIDUAL_V if o is None else o.voltage_V
+                res.append(w * (model_V - data_V))
+                curves.append(CurveFit(d.label, seg.kind, seg.cycle, seg.current_mA_g,
+                                       grid * seg.current_mA_g / 3600.0, data_V, model_V))
+        self.n_residuals += 1
+        self._cache.update(residual_key=key, residual=(np.concatenate(res), curves))
+        return self._cache["residual"]
+
+    def jacobian(self, z: np.ndarray) -> np.ndarray:
+        """d residual / d z from the solver's forward sensitivities (cached for the last z)."""
+        key = tuple(z)
+        if self._cache.get("jacobian_key") == key:
+            return self._cache["jacobian"]
+        values = self.values(z)
+        dv_dz = np.array([p.dvalue_dz(values[p.name]) for p in self.parameters])
+        rows = []
+        for d, outs in zip(self.data, self._simulate_all(values, True)):
+            w = self.weights[d.label]
+            segs = self._fitted_segments(d)
+            for seg, o in zip(segs, outs or [None] * len(segs)):
+                n = len(residual_grid(seg, self.grid_points))
+                J = np.zeros((n, len(self.parameters))) if o is None else self._jacobian_rows(o, d.label)
+                rows.append(w * J * dv_dz)
+        self.n_jacobians += 1
+        self._cache.update(jacobian_key=key, jacobian=np.vstack(rows))
+        return self._cache["jacobian"]
+
+    @staticmethod
+    def _fitted_segments(d: GCDData) -> list:
+        return [s for s in d.segments if d.fitted(s)]
+
+    def _simulate_all(self, values: Mapping[str, float], sensitivities: bool) -> list:
+        """Per file: its curve outputs, or None if the solve failed (the failure is recorded)."""
+        out = []
+        for d in self.data:
+            try:
+                outs = self.model.simulate(d, values, sensitivities, self.grid_points)
+                if not all(np.all(np.isfinite(o.voltage_V)) for o in outs):
+                    raise FloatingPointError("non-finite voltage")
+                if sensitivities and not all(np.all(np.isfinite(o.sensitivities)) for o in outs):
+                    raise FloatingPointError("non-finite sensitivities")
+            except Exception as e:  # noqa: BLE001 — any solver failure becomes a large finite residual
+                self.failures.append(f"{d.label}: {str(e).splitlines()[0] if str(e) else type(e).__name__}")
+                outs = None
+            out.append(outs)
+        return out
+
+    def _jacobian_rows(self, o, label: str) -> np.ndarray:
+        """dV/dp in the order of :attr:`parameters` (set names, then this file's initial
+        fraction if fitted; another file's initial fraction has no effect here)."""
+        S = o.sensitivities
+        cols = []
+        for p in self.parameters:
+            if p.is_initial_fraction:
+                cols.append(S[:, -1] if p.file_label == label else np.zeros(len(o.time_s)))
+            else:
+                cols.append(S[:, self.set_names.index(p.name)])
+        return np.column_stack(cols)
+
+    @property
+    def n_evaluations(self) -> int:
+        return self.n_residuals + self.n_jacobians
+
+
+def _uncertainties(fitter: Fitter, z: np.ndarray, J: np.ndarray, r: np.ndarray):
+    m, n = J.shape
+    dof = max(m - n, 1)
+    s2 = float(r @ r) / dof
+    cov = s2 * np.linalg.pinv(J.T @ J)
+    sd_z = np.sqrt(np.clip(np.diag(cov), 0, None))
+    values = fitter.values(z)
+    stderr = {p.name: float(abs(p.dvalue_dz(values[p.name])) * s) for p, s in zip(fitter.parameters, sd_z)}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = cov / np.outer(sd_z, sd_z)
+    corr = np.where(np.isfinite(corr), corr, 0.0)
+    np.fill_diagonal(corr, 1.0)
+    return stderr, corr
+
+
+def _notes(fitter: Fitter, values, stderr, corr) -> tuple[list[str], list[str]]:
+    notes, weak = [], []
+    names = [p.name for p in fitter.parameters]
+    for p in fitter.parameters:
+        v, s = values[p.name], stderr[p.name]
+        rel = s / abs(v) if v != 0 else np.inf
+        if not np.isfinite(s) or rel > RELATIVE_STDERR_WARNING:
+            weak.append(p.name)
+            notes.append(f"{p.name}: not identifiable from these data (standard error {s:.3g}, "
+                         f"{rel * 100:.0f} % of its value)")
+        span = p.upper - p.lower
+        if min(v - p.lower, p.upper - v) < 1e-6 * span:
+            notes.append(f"{p.name}: at its {'lower' if v - p.lower < p.upper - v else 'upper'} bound "
+                         f"({v:.4g}); widen the bound or fix the parameter")
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            if abs(corr[i, j]) > CORRELATION_WARNING:
+                notes.append(f"{names[i]} and {names[j]}: correlation {corr[i, j]:+.3f}, not separately "
+                             f"identifiable from these data")
+    return notes, weak
+
+
+def fit(cell: HalfCell, data: Sequence[GCDData], parameters: Sequence[FitParameter],
+        weights: Mapping[str, float] | None = None, n_starts: int = 1, max_evaluations: int = 60,
+        seed: int = 0, progress: bool = False, grid_points: int = GRID_POINTS) -> FitResult:
+    """Fit ``parameters`` of ``cell``'s set to measured files.
+
+    Parameters
+    ----------
+    cell : HalfCell
+        Carries the parameter set (defaults of everything not fitted) and the model family.
+    data : sequence of GCDData
+        Measured files (:func:`kinetics.io.gcd.read_gcd`).
+    parameters : sequence of FitParameter
+        What to fit (:func:`kinetics.fitting.parameters.make_parameters`).
+    weights : mapping, optional
+        File label → weight of its residuals.
+    n_starts : int
+        1 = local fit from the start values; more adds Latin-hypercube starts within the
+        bounds (seeded) and keeps the best end point.
+    max_evaluations : int
+        Residual evaluations allowed per start.
+
+    Returns
+    -------
+    FitResult
+    """
+    if int(n_starts) != n_starts or n_starts < 1:
+        raise InvalidValueError("n_starts", n_starts, "a positive whole number")
+    t0 = time.perf_counter()
+    fitter = Fitter(cell, data, parameters, weights, grid_points)
+    lo, hi = fitter.z_bounds
+    starts = [fitter.z_of({p.name: p.start for p in fitter.parameters})]
+    if n_starts > 1:
+        sample = qmc.LatinHypercube(d=len(lo), seed=seed).random(n_starts - 1)
+        starts.extend(lo + sample[k] * (hi - lo) for k in range(n_starts - 1))
+
+    def fun(z):
+        r = fitter.evaluate(z)[0]
+        if progress:
+            rms = np.sqrt(np.mean(r ** 2)) * 1e3
+            sys.stderr.write(f"\rfit: {fitter.n_evaluations:3d} model evaluations, RMSE {rms:8.2f} mV, "
+                             f"{time.perf_counter() - t0:6.1f} s ")
+            sys.stderr.flush()
+        return r
+
+    def jac(z):
+        return fitter.jacobian(z)
+
+    best = None
+    for k, z0 in enumerate(starts):
+        if progress and len(starts) > 1:
+            sys.stderr.write(f"\nstart {k + 1}/{len(starts)}\n")
+        sol = least_squares(fun, z0, jac=jac, bounds=(lo, hi), method="trf", x_scale=1.0,
+                            loss=ROBUST_LOSS, f_scale=ROBUST_SCALE_V, ftol=1e-8, xtol=1e-8, gtol=1e-8,
+                            max_nfev=max_evaluations)
+        if ROBUST_LOSS != "linear" and sol.status >= 0:  # polish: plain least squares from there
+            sol = least_squares(fun, sol.x, jac=jac, bounds=(lo, hi), method="trf", x_scale=1.0,
+                                ftol=1e-8, xtol=1e-8, gtol=1e-8, max_nfev=max_evaluations)
+        if best is None or sol.cost < best.cost:
+            best = sol
+    if progress:
+        sys.stderr.write("\n")
+    z = best.x
+    r, curves = fitter.evaluate(z)
+    J = fitter.jacobian(z)
+    values = fitter.values(z)
+    stderr, corr = _uncertainties(fitter, z, J, r)
+    notes, weak = _notes(fitter, values, stderr, corr)
+    converged = best.status > 0
+    message = str(best.message)
+    if not converged:
+        message = f"did not converge: {message}; the values are the best point found"
+    if fitter.failures:
+        notes.append(f"{len(fitter.failures)} trial solve(s) failed and were given a "
+                     f"{FAILED_RESIDUAL_V:g} V residual (first: {fitter.failures[0]})")
+    rmse = {}
+    for d in fitter.data:
+        diffs = np.concatenate([c.model_V - c.data_V for c in curves if c.file == d.label])
+        rmse[d.label] = float(np.sqrt(np.mean(diffs ** 2)) * 1e3)
+    return FitResult(tuple(fitter.parameters), values, stderr, corr, rmse, curves, fitter.n_evaluations,
+                     fitter.n_jacobians, time.perf_counter() - t0, converged, message, notes, weak,
+                     cell.pset, cell.model, tuple(d.label for d in fitter.data), len(starts), fitter)
+
+
+def predict(result: FitResult, data: Sequence[GCDData]) -> tuple[dict[str, float], list[CurveFit]]:
+    """RMSE [mV] per held-out file of the fitted set, and its curves.
+
+    The fitted model is re-used (no rebuild); files carry their default initial state.
+    """
+    fitter = Fitter(result.fitter.cell if result.fitter else HalfCell(result.base_set, result.model), data,
+                    [p for p in result.parameters if not p.is_initial_fraction],
+                    model=result.fitter.model if result.fitter else None)
+    values = {k: v for k, v in result.values.items() if not k.startswith("initial_fraction:")}
+    _, curves = fitter.evaluate(fitter.z_of(values))
+    out = {}
+    for d in data:
+        diffs = np.concatenate([c.model_V - c.data_V for c in curves if c.file == d.label])
+        out[d.label] = float(np.sqrt(np.mean(diffs ** 2)) * 1e3)
+    return out, curves

@@ -1,0 +1,379 @@
+"""Measured galvanostatic charge–discharge (GCD) data: reading, segmentation and selection.
+
+A measured file becomes a :class:`GCDData`: a sequence of :class:`Segment` objects (constant-
+current sodiations and desodiations and open-circuit rests) that together cover the whole
+measurement without gaps, so that a model driven segment by segment experiences the measured
+protocol. Three kinds of input are read:
+
+* cycler time series (CSV/Excel exports with unit-aware columns: time, current, voltage; or
+  native BioLogic/Neware files through :mod:`kinetics.io.native`), with the active mass stated
+  by the user to turn the current into mA/g;
+* curves digitised from a paper: two columns, capacity (mAh/g, or mAh with the active mass)
+  and voltage, with the constant current stated by the user as mA, mA/g or a C-rate;
+* either of the above with a stated current (``curve.csv@20mA/g``), which is checked against
+  the file's own current where it has one.
+
+Directions are read from the data: the voltage of a carbon-vs-sodium half cell falls while the
+carbon is sodiated. Cyclers differ in their sign convention; the current's sign only has to be
+consistent within a file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InvalidValueError
+from ..units import convert, quantity
+from .columns import dimension_of, find, parse_header, values_in
+from .native import NATIVE_SUFFIXES, read_native
+
+Kind = Literal["sodiate", "desodiate", "rest"]
+#: A sample is at rest when |I| is below this share of the file's largest |I|.
+REST_SHARE = 0.02
+#: A new constant-current segment starts when |I| moves more than this share from the
+#: current segment's median.
+CURRENT_CHANGE_SHARE = 0.05
+#: Fewest samples a sodiation or desodiation curve must have to be fitted.
+MIN_POINTS = 10
+
+
+@dataclass(frozen=True)
+class StatedCurrent:
+    """A constant current stated by the user: ``value`` in ``unit`` ("mA", "mA/g", "C", ...)."""
+
+    value: float
+    unit: str
+
+    def __post_init__(self):
+        if not (np.isfinite(self.value) and self.value > 0):
+            raise InvalidValueError("stated current", f"{self.value}{self.unit}", "a positive current")
+
+    def mA_g(self, mass_mg: float | None, one_c_mA_g: float) -> float:
+        """The current in mA/g of active material."""
+        if self.unit == "C":
+            return self.value * one_c_mA_g
+        q = quantity(self.value, self.unit)
+        if q.check("[current]"):
+            if not mass_mg:
+                raise InvalidValueError("active mass", mass_mg,
+                                        f"a positive mass in mg (--mass-mg) to turn {self} into mA/g")
+            return convert(self.value, self.unit, "mA", field="stated current") / (mass_mg * 1e-3)
+        return convert(self.value, self.unit, "mA/g", field="stated current")
+
+    def __str__(self) -> str:
+        return f"{self.value:g}{self.unit}"
+
+
+def parse_data_argument(text: str) -> tuple[Path, StatedCurrent | None]:
+    """``"curve.csv@0.254mA"`` → (Path("curve.csv"), StatedCurrent(0.254, "mA")).
+
+    The part after the last ``@`` is a number and a unit: a current (A, mA, µA), a specific
+    current (mA/g, A/g) or a C-rate (``C``). Without ``@`` the whole text is the path.
+    """
+    if "@" not in text:
+        return Path(text), None
+    path, _, spec = text.rpartition("@")
+    m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([A-Za-zµμ/]+)\s*", spec)
+    allowed = "a current such as @0.254mA, @20mA/g or @0.1C after the file name"
+    if not m:
+        raise InvalidValueError("DATA", text, allowed)
+    value, unit = float(m.group(1)), m.group(2).replace("μ", "µ")
+    if unit != "C":
+        try:
+            q = quantity(1.0, unit)
+        except InvalidValueError:
+            raise InvalidValueError("DATA", text, allowed) from None
+        if not (q.check("[current]") or q.check("[current]/[mass]")):
+            raise InvalidValueError("DATA", text, allowed)
+    return Path(path), StatedCurrent(value, unit)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One constant-current step or rest of a measurement.
+
+    Attributes
+    ----------
+    kind : {"sodiate", "desodiate", "rest"}
+        What happens to the working electrode (the carbon in a half cell).
+    current_mA_g : float
+        Magnitude of the specific current [mA/g]; 0 for a rest.
+    duration_s : float
+        Length of the step [s] (up to the first sample of the next step).
+    time_s, voltage_V : numpy.ndarray
+        Measured samples, time from the start of the step [s] and cell voltage [V].
+    cycle : int
+        Cycle number (1-based; a cycle begins with each sodiation that follows a desodiation).
+    """
+
+    kind: Kind
+    current_mA_g: float
+    duration_s: float
+    time_s: np.ndarray = field(repr=False)
+    voltage_V: np.ndarray = field(repr=False)
+    cycle: int = 1
+
+    @property
+    def capacity_mAh_g(self) -> np.ndarray:
+        """Specific capacity passed since the start of the step [mAh/g]."""
+        return self.time_s * self.current_mA_g / 3600.0
+
+
+@dataclass(frozen=True)
+class GCDData:
+    """A measured GCD file (or digitised curve) as a gap-free sequence of segments."""
+
+    label: str
+    segments: tuple[Segment, ...]
+    source: str
+    mass_mg: float | None = None
+    dropped_rows: int = 0
+    fitted_kinds: tuple[Kind, ...] = ("sodiate", "desodiate")
+
+    @property
+    def curves(self) -> tuple[Segment, ...]:
+        """The sodiation and desodiation segments (what a fit compares)."""
+        return tuple(s for s in self.segments if s.kind != "rest")
+
+    @property
+    def first_kind(self) -> Kind:
+        return self.curves[0].kind
+
+    def select(self, cycles: tuple[int, ...] | None = None,
+               kinds: tuple[Kind, ...] | None = None) -> GCDData:
+        """Only the given cycles, and only curves of the given kinds.
+
+        Selecting cycles keeps the segments of those cycles (with their rests) as one
+        protocol; curves of unselected kinds stay in the protocol (they carry the state) but
+        are not compared (see :meth:`fitted`).
+        """
+        segs = self.segments
+        if cycles is not None:
+            known = sorted({s.cycle for s in segs})
+            for c in cycles:
+                if c not in known:
+                    raise InvalidValueError("cycle", c, f"one of the file's cycles {known}")
+            segs = tuple(s for s in segs if s.cycle in cycles)
+        return replace(self, segments=segs, fitted_kinds=tuple(kinds) if kinds else self.fitted_kinds)
+
+    def fitted(self, segment: Segment) -> bool:
+        """Whether ``segment`` is one of the curves a fit compares."""
+        return segment.kind in self.fitted_kinds
+
+
+# ----------------------------------------------------------------------------- reading
+def _read_table(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() in (".xlsx", ".xls"):
+        return pd.read_excel(path)
+    return pd.read_csv(path, sep=None, engine="python")
+
+
+def _time_seconds(table: pd.DataFrame, path: Path) -> pd.Series | None:
+    col = find(table, ("time",))
+    if col is not None:
+        return values_in(table, col, "s")
+    for header in table.columns:  # a unit-less time column holding date-times or h:mm:ss
+        name = parse_header(header).name
+        if name in ("time", "test time", "testtime", "total time", "date time", "datetime", "timestamp"):
+            raw = table[header]
+            stamps = pd.to_datetime(raw, errors="coerce")
+            if stamps.notna().mean() > 0.9:
+                return (stamps - stamps.dropna().iloc[0]).dt.total_seconds()
+            spans = pd.to_timedelta(raw.astype(str), errors="coerce")
+            if spans.notna().mean() > 0.9:
+                return spans.dt.total_seconds()
+    return None
+
+
+def read_time_series(path: Path) -> tuple[pd.DataFrame, bool]:
+    """(``time_s``, ``current_A``, ``voltage_V``) of a cycler file, or a digitised
+    (``capacity``, ``voltage``) table: returns the frame and whether it is a time series."""
+    if not path.exists():
+        raise InvalidValueError("DATA", str(path), "an existing file")
+    if path.suffix.lower() in NATIVE_SUFFIXES:
+        return read_native(path), True
+    table = _read_table(path)
+    headers = ", ".join(repr(str(c)) for c in table.columns)
+    volt = find(table, ("potential",))
+    if volt is None:
+        raise InvalidValueError(f"{path.name}: voltage column", headers, "a column with a unit in V or mV, "
+                                "e.g. 'Voltage [V]'")
+    time = _time_seconds(table, path)
+    current = find(table, ("current",))
+    if time is not None and current is not None:
+        return pd.DataFrame({"time_s": time, "current_A": values_in(table, current, "A"),
+                             "voltage_V": values_in(table, volt, "V")}), True
+    cap = find(table, ("specific capacity", "capacity"))
+    if cap is None:
+        raise InvalidValueError(f"{path.name}: columns", headers,
+                                "time, current and voltage columns with units (a cycler export), or "
+                                "capacity and voltage columns (a digitised curve), e.g. "
+                                "'Capacity [mAh/g]' and 'Voltage [V]'")
+    kind = dimension_of(cap.unit)
+    target = "mAh/g" if kind == "specific capacity" else "mAh"
+    return pd.DataFrame({"capacity": values_in(table, cap, target).to_numpy(),
+                         "capacity_unit": target,
+                         "voltage_V": values_in(table, volt, "V").to_numpy()}), False
+
+
+def _clean(frame: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, int]:
+    n = len(frame)
+    frame = frame.replace([np.inf, -np.inf], np.nan).dropna().reset_index(drop=True)
+    if len(frame) < MIN_POINTS:
+        raise InvalidValueError(f"{path.name}: rows", len(frame),
+                                f"at least {MIN_POINTS} rows with numbers in every column")
+    return frame, n - len(frame)
+
+
+def _runs(current_mA_g: np.ndarray) -> list[tuple[int, int]]:
+    """Index ranges [a, b) of samples with one sign and one current level (or at rest)."""
+    scale = np.max(np.abs(current_mA_g))
+    state = np.where(np.abs(current_mA_g) < REST_SHARE * scale, 0, np.sign(current_mA_g)).astype(int)
+    runs, a = [], 0
+    for k in range(1, len(state) + 1):
+        end = k == len(state)
+        if not end and state[k] == state[a]:
+            if state[a] == 0:
+                continue
+            level = np.median(np.abs(current_mA_g[a:k]))
+            if abs(abs(current_mA_g[k]) - level) <= CURRENT_CHANGE_SHARE * level or k - a < 3:
+                continue
+        runs.append((a, k))
+        a = k
+    # single stray samples at switching instants join the previous run
+    merged: list[tuple[int, int]] = []
+    for a, b in runs:
+        if merged and b - a < 3:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def segment_time_series(frame: pd.DataFrame, mass_mg: float, label: str, path: Path) -> list[Segment]:
+    """Split a time series into rests and constant-current segments, directions from the data."""
+    t = frame["time_s"].to_numpy(float)
+    if np.any(np.diff(t) < 0):
+        k = int(np.flatnonzero(np.diff(t) < 0)[0]) + 1
+        raise InvalidValueError(f"{path.name}: time", f"{t[k - 1]:g} s then {t[k]:g} s at row {k}",
+                                "time that never goes backwards")
+    i_mA_g = frame["current_A"].to_numpy(float) * 1e3 / (mass_mg * 1e-3)
+    v = frame["voltage_V"].to_numpy(float)
+    if not np.any(np.abs(i_mA_g) > 0):
+        raise InvalidValueError(f"{path.name}: current", 0.0, "a file in which current flows")
+    runs = _runs(i_mA_g)
+    # which current sign sodiates: the voltage falls during sodiation
+    trend = {1: 0.0, -1: 0.0}
+    for a, b in runs:
+        s = int(np.sign(np.median(i_mA_g[a:b]))) if abs(np.median(i_mA_g[a:b])) > 0 else 0
+        if s and b - a >= 2 and abs(np.median(i_mA_g[a:b])) >= REST_SHARE * np.max(np.abs(i_mA_g)):
+            trend[s] += v[b - 1] - v[a]
+    if trend[1] * trend[-1] > 0:
+        raise InvalidValueError(f"{path.name}: current sign", "the voltage moves the same way under "
+                                "positive and negative current", "a file whose current sign tells "
+                                "sodiation from desodiation (check the current column)")
+    sodiating_sign = 1 if (trend[1] < 0 or trend[-1] > 0) else -1
+    segs: list[Segment] = []
+    cycle, last_kind = 1, None
+    for n, (a, b) in enumerate(runs):
+        stop = runs[n + 1][0] if n + 1 < len(runs) else b - 1
+        duration = t[stop] - t[a]
+        level = float(np.median(i_mA_g[a:b]))
+        if abs(level) < REST_SHARE * np.max(np.abs(i_mA_g)):
+            kind: Kind = "rest"
+            level = 0.0
+        else:
+            kind = "sodiate" if np.sign(level) == sodiating_sign else "desodiate"
+        if kind == "sodiate" and last_kind == "desodiate":
+            cycle += 1
+        if kind != "rest":
+            last_kind = kind
+        if duration <= 0:
+            continue
+        segs.append(Segment(kind, abs(level), float(duration), t[a:b] - t[a], v[a:b], cycle))
+    return segs
+
+
+def digitised_segment(frame: pd.DataFrame, current_mA_g: float, path: Path) -> Segment:
+    """A digitised capacity–voltage curve at a stated constant current, as one segment."""
+    frame = frame.sort_values("capacity", kind="stable")
+    q = frame["capacity"].to_numpy(float)
+    v = frame["voltage_V"].to_numpy(float)
+    if q[0] < 0:
+        raise InvalidValueError(f"{path.name}: capacity", q[0], "capacities >= 0")
+    kind: Kind = "sodiate" if v[-1] < v[0] else "desodiate"
+    t = q / current_mA_g * 3600.0
+    return Segment(kind, current_mA_g, float(t[-1]), t, v, 1)
+
+
+def read_gcd(text: str | Path, mass_mg: float | None = None, one_c_mA_g: float = 300.0,
+             stated: StatedCurrent | None = None, label: str | None = None) -> GCDData:
+    """Read one DATA argument (a path, optionally ``@`` a stated current) into :class:`GCDData`.
+
+    Parameters
+    ----------
+    text : str or Path
+        ``"gcd.csv"``, ``"cell.mpr"``, ``"fig3a.csv@20mA/g"``.
+    mass_mg : float, optional
+        Active mass [mg]: needed for currents in A/mA and capacities in mAh.
+    one_c_mA_g : float
+        What 1C means [mA/g] for a stated C-rate.
+    """
+    path, from_text = parse_data_argument(str(text)) if not isinstance(text, Path) else (text, None)
+    stated = stated or from_text
+    label = label or str(text)
+    if mass_mg is not None and not (np.isfinite(mass_mg) and mass_mg > 0):
+        raise InvalidValueError("active mass (--mass-mg)", mass_mg, "a positive mass in mg")
+    frame, is_series = read_time_series(path)
+    frame, dropped = _clean(frame, path)
+    if is_series:
+        if not mass_mg:
+            raise InvalidValueError("active mass (--mass-mg)", mass_mg,
+                                    f"a positive mass in mg: {path.name} has a current in A, "
+                                    "which becomes mA/g only with the active mass")
+        segs = segment_time_series(frame, mass_mg, label, path)
+        if stated is not None:
+            want = stated.mA_g(mass_mg, one_c_mA_g)
+            for s in segs:
+                if s.kind != "rest" and abs(s.current_mA_g / want - 1) > CURRENT_CHANGE_SHARE:
+                    raise InvalidValueError(f"{label}: stated current", str(stated),
+                                            f"the file's own current, {s.current_mA_g:.4g} mA/g with "
+                                            f"{mass_mg:g} mg (a {s.kind} step), within 5 %")
+    else:
+        if stated is None:
+            raise InvalidValueError(f"{label}: current", None, "a constant current after the file name "
+                                    "(@0.254mA, @20mA/g or @0.1C): a capacity–voltage table has no "
+                                    "current column")
+        current = stated.mA_g(mass_mg, one_c_mA_g)
+        if frame["capacity_unit"].iloc[0] == "mAh":
+            if not mass_mg:
+                raise InvalidValueError("active mass (--mass-mg)", mass_mg,
+                                        f"a positive mass in mg: {path.name}'s capacity is in mAh")
+            frame = frame.assign(capacity=frame["capacity"] / (mass_mg * 1e-3))
+        segs = [digitised_segment(frame, current, path)]
+    for s in segs:
+        if s.kind != "rest" and len(s.time_s) < MIN_POINTS:
+            raise InvalidValueError(f"{label}: {s.kind} curve (cycle {s.cycle})", f"{len(s.time_s)} points",
+                                    f"at least {MIN_POINTS} points per curve")
+    if not any(s.kind != "rest" for s in segs):
+        raise InvalidValueError(f"{label}", "only rests", "a file with a sodiation or desodiation")
+    return GCDData(label, tuple(segs), str(path), mass_mg, dropped)
+
+
+def write_cycler_csv(data_time_s: np.ndarray, current_A: np.ndarray, voltage_V: np.ndarray,
+                     path: str | Path) -> Path:
+    """Write ``Time [s]``, ``Current [A]``, ``Voltage [V]`` (refuses to overwrite; atomic)."""
+    from ..parameter_sets import write_atomic
+
+    path = Path(path)
+    if path.exists():
+        raise InvalidValueError("path", str(path), "a file that does not exist yet")
+    frame = pd.DataFrame({"Time [s]": data_time_s, "Current [A]": current_A, "Voltage [V]": voltage_V})
+    write_atomic(path, frame.to_csv(index=False, float_format="%.9g"))
+    return path

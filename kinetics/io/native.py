@@ -1,0 +1,97 @@
+"""Native cycler files, read through maintained reader libraries.
+
+* BioLogic ``.mpr``: ``galvani`` (datalab-org's maintained fork, ``galvani.BioLogic.MPRfile``).
+* Neware ``.nda``/``.ndax``: ``NewareNDA`` (``NewareNDA.read``).
+* BioLogic ``.mpt`` text exports: a tab-separated table after a header whose length the file
+  states (``Nb header lines : N``); read with pandas.
+
+Why not navani: it wraps exactly these two readers, but pins numpy < 2 and pandas < 3, which
+cannot be installed beside PyBaMM 26.10 (numpy ≥ 2). Arbin ``.res`` files are Microsoft Access
+databases that need the external ``mdbtools`` program; they raise an error asking for the CSV or
+Excel export, which the unit-aware reader handles (as it handles Landt's exports).
+
+Every reader returns ``time_s``, ``current_A`` and ``voltage_V`` columns: what was measured, in
+SI units, with the cycler's own current sign.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InvalidValueError
+
+NATIVE_SUFFIXES = (".mpr", ".mpt", ".nda", ".ndax", ".res")
+
+
+def _frame(time_s, current_A, voltage_V) -> pd.DataFrame:
+    return pd.DataFrame({"time_s": np.asarray(time_s, float), "current_A": np.asarray(current_A, float),
+                         "voltage_V": np.asarray(voltage_V, float)})
+
+
+def _pick(columns, candidates: tuple[str, ...], path: Path, what: str) -> str:
+    for c in candidates:
+        if c in columns:
+            return c
+    raise InvalidValueError(f"{path.name}: {what} column", ", ".join(map(str, columns)),
+                            f"one of {', '.join(candidates)}")
+
+
+def _biologic(table: pd.DataFrame, path: Path) -> pd.DataFrame:
+    t = _pick(table.columns, ("time/s",), path, "time")
+    i = _pick(table.columns, ("I/mA", "<I>/mA"), path, "current")
+    v = _pick(table.columns, ("Ewe/V", "<Ewe>/V", "Ecell/V", "<Ewe/V>"), path, "potential")
+    return _frame(table[t], table[i].astype(float) * 1e-3, table[v])
+
+
+def read_mpr(path: Path) -> pd.DataFrame:
+    """BioLogic binary ``.mpr`` through galvani."""
+    from galvani import BioLogic
+
+    try:
+        mpr = BioLogic.MPRfile(str(path))
+    except Exception as e:  # galvani raises ValueError/NotImplementedError on unknown versions
+        raise InvalidValueError(f"{path.name}", "unreadable .mpr", f"a file galvani can read ({e})") from None
+    return _biologic(pd.DataFrame(mpr.data), path)
+
+
+def read_mpt(path: Path) -> pd.DataFrame:
+    """BioLogic text ``.mpt`` (EC-Lab export)."""
+    with open(path, encoding="latin-1") as f:
+        head = [next(f, "") for _ in range(3)]
+    m = re.search(r"Nb header lines\s*:\s*(\d+)", "".join(head))
+    skip = int(m.group(1)) - 1 if m else 0
+    table = pd.read_csv(path, sep="\t", skiprows=skip, encoding="latin-1", decimal=".")
+    table.columns = [str(c).strip() for c in table.columns]
+    return _biologic(table, path)
+
+
+def read_neware(path: Path) -> pd.DataFrame:
+    """Neware ``.nda``/``.ndax`` through NewareNDA (``Time`` restarts at each step, so the
+    absolute ``Timestamp`` gives the time axis)."""
+    import NewareNDA
+
+    try:
+        table = NewareNDA.read(str(path))
+    except Exception as e:
+        raise InvalidValueError(f"{path.name}", "unreadable Neware file",
+                                f"a file NewareNDA can read ({e})") from None
+    stamp = pd.to_datetime(table["Timestamp"])
+    time_s = (stamp - stamp.iloc[0]).dt.total_seconds()
+    return _frame(time_s, table["Current(mA)"].astype(float) * 1e-3, table["Voltage"])
+
+
+def read_native(path: Path) -> pd.DataFrame:
+    """``time_s``, ``current_A``, ``voltage_V`` of a native cycler file."""
+    suffix = path.suffix.lower()
+    if suffix == ".mpr":
+        return read_mpr(path)
+    if suffix == ".mpt":
+        return read_mpt(path)
+    if suffix in (".nda", ".ndax"):
+        return read_neware(path)
+    raise InvalidValueError(f"{path.name}", suffix, "a BioLogic .mpr/.mpt or Neware .nda/.ndax file; "
+                            "export Arbin .res files to CSV or Excel from MITS Pro")
