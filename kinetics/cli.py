@@ -9,6 +9,7 @@ validate        model vs paper 000, with tolerance, role and status per number
 calibrate NAME  rerun a calibration against paper 000's numbers (``--write`` stores it)
 fit-ocp FILE    fit a multi-stage OCP to equilibrium potentials
 gitt FILE...    pulses and Weppner–Huggins diffusivity from GITT data
+fit DATA...     fit a parameter set to measured GCD curves, predict held-out curves
 """
 
 from __future__ import annotations
@@ -169,6 +170,52 @@ def cmd_gitt(args) -> int:
     return 0
 
 
+def cmd_fit(args) -> int:
+    from .cell import HalfCell
+    from .fitting import fit, make_parameters, predict
+    from .fitting.parameters import expand
+    from .fitting.report import text_report, write_outputs
+    from .io.gcd import read_gcd
+    from .study import free_folder
+
+    cell = HalfCell(args.parameter_set, args.model)
+    one_c = cell.working.material.one_c_mA_g
+    data = [read_gcd(d, args.mass_mg, one_c) for d in args.data]
+    if args.cycle:
+        data = [d.select(cycles=tuple(args.cycle)) for d in data]
+    held_out = [read_gcd(d, args.mass_mg, one_c) for d in (args.predict or [])]
+    if args.cycle:
+        held_out = [d.select(cycles=tuple(args.cycle)) for d in held_out]
+    names = expand(args.vary.split(","), cell.pset, cell.role, [d.label for d in data])
+    start = {n: float(v) for n, v in (args.start or [])}
+    bounds = {n: (float(lo), float(hi)) for n, lo, hi in (args.bounds or [])}
+    log = {**{n: True for n in (args.log or [])}, **{n: False for n in (args.linear or [])}}
+    parameters = make_parameters(names, cell.pset, start, bounds, log)
+    weights = {label: float(w) for label, w in (args.weight or [])}
+    for label in weights:
+        if label not in [d.label for d in data]:
+            raise InvalidValueError("--weight", label, f"one of the DATA arguments {[d.label for d in data]}")
+    if held_out:  # check held-out files before the (long) fit, not after it
+        from .fitting.fit import check_data
+
+        check_data(held_out, cell)
+    result = fit(cell, data, parameters, weights, n_starts=args.starts, max_evaluations=args.max_evaluations,
+                 progress=not args.quiet)
+    predicted, predicted_curves = (predict(result, held_out) if held_out else (None, None))
+    target = free_folder(args.out)
+    summary = write_outputs(result, target, predicted, predicted_curves,
+                            extra={"data": args.data, "predict": args.predict or []})
+    if args.json:
+        _print_json(summary)
+    else:
+        print(text_report(result, predicted))
+        print(f"fitted set, plots, curves and report in {target}")
+    if not result.converged:
+        sys.stderr.write(f"kinetics fit: warning: {result.message}\n")
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kinetics", description="Sodium-ion hard/soft-carbon kinetics on PyBaMM")
     sub = p.add_subparsers(dest="command", required=True)
@@ -214,6 +261,36 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default="kinetics-gitt", help="output folder (a new one if it exists)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_gitt)
+
+    s = sub.add_parser("fit", help="fit a parameter set to measured GCD curves",
+                       description="Fit parameters of a half-cell set to measured galvanostatic curves "
+                       "(least squares with the solver's exact sensitivities) and report values with "
+                       "standard errors, correlations, RMSE per file and predictions of held-out files.")
+    s.add_argument("data", nargs="+", metavar="DATA",
+                   help="a cycler file (CSV/Excel with units, BioLogic .mpr/.mpt, Neware .nda/.ndax) or a "
+                   "digitised capacity–voltage table, optionally @current for files without a current "
+                   "column: curve.csv@0.254mA, curve.csv@20mA/g, curve.csv@0.1C")
+    s.add_argument("--parameter-set", required=True, help="the set to fit (a name or a .json path)")
+    s.add_argument("--vary", required=True,
+                   help="comma-separated parameter names and groups: ocp, diffusivity, kinetics, balance")
+    s.add_argument("--predict", nargs="+", metavar="DATA", help="held-out files to predict with the fitted set")
+    s.add_argument("--model", default="SPMe", choices=["SPM", "SPMe", "DFN"])
+    s.add_argument("--mass-mg", type=float, help="active mass [mg] (files with currents in A/mA or mAh)")
+    s.add_argument("--cycle", type=int, action="append", help="use only this cycle of each file (repeatable)")
+    s.add_argument("--start", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="start value (internal unit, see `kinetics show`); default: the set's value")
+    s.add_argument("--bounds", nargs=3, action="append", metavar=("NAME", "LOWER", "UPPER"),
+                   help="bounds of a fitted parameter (default: see kinetics.fitting.parameters)")
+    s.add_argument("--log", action="append", metavar="NAME", help="fit this parameter in log space")
+    s.add_argument("--linear", action="append", metavar="NAME", help="fit this parameter linearly")
+    s.add_argument("--weight", nargs=2, action="append", metavar=("DATA", "W"),
+                   help="weight of one DATA argument's residuals (default 1)")
+    s.add_argument("--starts", type=int, default=1, help="multi-start: number of starts (default 1)")
+    s.add_argument("--max-evaluations", type=int, default=60, help="residual evaluations per start")
+    s.add_argument("--out", default="kinetics-fit", help="output folder (a new one if it exists)")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--quiet", action="store_true", help="no progress output")
+    s.set_defaults(func=cmd_fit)
 
     s = sub.add_parser("calibrate", help="rerun a calibration (MPCC-1, PCC)")
     s.add_argument("name")

@@ -31,7 +31,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.optimize import least_squares
@@ -139,7 +139,8 @@ class FitResult:
                    f"{len(self.files)} file(s), RMSE {self.rmse_all_mV:.2f} mV): {v:.6g} ± {s:.2g} "
                    f"(1 standard error)")
             pset = pset.with_values({p.name: v}, "fitted", src)
-        return pset.with_values({}, "fitted", "-", name=name or f"{self.base_set.name}-fitted")
+        return replace(pset, name=name or f"{self.base_set.name}-fitted",
+                       description=f"{self.base_set.description}; fitted to {files}")
 
     def to_json(self) -> dict:
         names = self.names
