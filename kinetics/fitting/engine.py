@@ -35,8 +35,8 @@ from .parameters import INITIAL_FRACTION
 CURRENT_INPUT = names.CELL["current"]
 #: Most measured samples compared per fitted curve (spread uniformly in time = capacity).
 GRID_POINTS = 1000
-#: Times per curve at which the solver outputs sensitivities; they are interpolated (PCHIP)
-#: onto the compared samples. Each output costs the sensitivity of the voltage expression
+#: Times per curve at which the solver outputs sensitivities, spread along the curve's arc
+#: length; they are interpolated (PCHIP) onto the compared samples. Each output costs the sensitivity of the voltage expression
 #: (with its OCP inverse), so outputs, not the integration, dominate a Jacobian's cost.
 SENSITIVITY_POINTS = 200
 
@@ -172,7 +172,8 @@ class CurveModel:
             grid = seg.time_s[residual_grid(seg, grid_points)] if fitted else None
             out_times = grid
             if fitted and sensitivities and len(grid) > SENSITIVITY_POINTS:
-                out_times = np.linspace(grid[0], grid[-1], SENSITIVITY_POINTS)
+                out_times = grid[_arc_length_subset(grid, seg.voltage_V[residual_grid(seg, grid_points)],
+                                                    SENSITIVITY_POINTS)]
             step_inputs = {**inputs, CURRENT_INPUT: current_A}
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -200,6 +201,17 @@ class CurveModel:
             out.append(CurveOutput(grid, v, S))
         self.n_solves += 1
         return out
+
+
+def _arc_length_subset(t: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
+    """Indices of ``n`` samples evenly spread along the curve's arc length in (t/Δt, V/ΔV):
+    dense where the voltage is steep (the starts and ends of steps), so that interpolated
+    sensitivities follow it there."""
+    dt = np.diff(t) / max(t[-1] - t[0], 1e-300)
+    dv = np.diff(v) / max(np.ptp(v), 1e-300)
+    s = np.concatenate([[0.0], np.cumsum(np.hypot(dt, dv))])
+    idx = np.searchsorted(s, np.linspace(0.0, s[-1], n))
+    return np.unique(np.clip(np.r_[0, idx, len(t) - 1], 0, len(t) - 1))
 
 
 def _match(t: np.ndarray, grid: np.ndarray) -> np.ndarray:
