@@ -273,7 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--parameter-set", required=True, help="the set to fit (a name or a .json path)")
     s.add_argument("--vary", required=True,
                    help="comma-separated parameter names and groups: ocp, diffusivity, kinetics, balance")
-    s.add_argument("--predict", nargs="+", metavar="DATA", help="held-out files to predict with the fitted set")
+    s.add_argument("--predict", nargs="+", metavar="DATA",
+                   help="held-out files to predict with the fitted set")
     s.add_argument("--model", default="SPMe", choices=["SPM", "SPMe", "DFN"])
     s.add_argument("--mass-mg", type=float, help="active mass [mg] (files with currents in A/mA or mAh)")
     s.add_argument("--cycle", type=int, action="append", help="use only this cycle of each file (repeatable)")

@@ -255,7 +255,8 @@ def _check_inputs(pset_names: set[str], inputs: set[str]) -> None:
             raise UnknownNameError("input parameter", n, pset_names)
 
 
-#: Input-parameter name of a half cell's initial sodium fraction (``build(..., initial_fraction_input=True)``).
+#: Input-parameter name of a half cell's initial sodium fraction
+#: (``build(..., initial_fraction_input=True)``).
 INITIAL_FRACTION_INPUT = "hc-kinetics initial sodium fraction"
 
 

@@ -36,8 +36,9 @@ CURRENT_INPUT = names.CELL["current"]
 #: Most measured samples compared per fitted curve (spread uniformly in time = capacity).
 GRID_POINTS = 1000
 #: Times per curve at which the solver outputs sensitivities, spread along the curve's arc
-#: length; they are interpolated (PCHIP) onto the compared samples. Each output costs the sensitivity of the voltage expression
-#: (with its OCP inverse), so outputs, not the integration, dominate a Jacobian's cost.
+#: length; they are interpolated (PCHIP) onto the compared samples. Each output costs the
+#: sensitivity of the voltage expression (with its OCP inverse), so outputs, not the
+#: integration, dominate a Jacobian's cost.
 SENSITIVITY_POINTS = 200
 
 

@@ -151,12 +151,14 @@ def expand(names: Iterable[str], pset: ParameterSet, role: str, file_labels: Seq
         if not n:
             continue
         if n == "ocp":
-            add = [m for m in fittable if re.match(rf"^{role}\.ocp\.[a-z_0-9]+\.(capacity|potential|width)$", m)]
+            stage = rf"^{role}\.ocp\.[a-z_0-9]+\.(capacity|potential|width)$"
+            add = [m for m in fittable if re.match(stage, m)]
         elif n == "diffusivity":
             add = [m for m in fittable if m.startswith(f"{role}.diffusivity")
                    and not m.endswith("activation_energy")]
         elif n == "kinetics":
-            add = [m for m in fittable if m.endswith("exchange_current_density") or m == "cell.film_resistance"]
+            add = [m for m in fittable
+                   if m.endswith("exchange_current_density") or m == "cell.film_resistance"]
         elif n == "balance":
             add = [f"{INITIAL_FRACTION}:{label}" for label in file_labels]
         elif n.startswith(INITIAL_FRACTION + ":"):

@@ -67,7 +67,8 @@ def text_report(result: FitResult, predicted: dict[str, float] | None = None) ->
     for p in result.parameters:
         v, s = result.values[p.name], result.stderr[p.name]
         lines.append(f"  {p.name:46s} {v:12.5g} {s:10.2g} {p.start:11.4g}")
-    lines.append("RMSE per file [mV]: " + ", ".join(f"{Path(k).name} {v:.2f}" for k, v in result.rmse_mV.items()))
+    lines.append("RMSE per file [mV]: "
+                 + ", ".join(f"{Path(k).name} {v:.2f}" for k, v in result.rmse_mV.items()))
     if predicted:
         lines.append("Predicted (not fitted) [mV]: "
                      + ", ".join(f"{Path(k).name} {v:.2f}" for k, v in predicted.items()))

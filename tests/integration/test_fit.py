@@ -29,7 +29,8 @@ from kinetics.io.gcd import read_gcd
 
 pytestmark = pytest.mark.slow
 
-NAMES = ["anode.ocp.pore_filling.potential", "anode.ocp.pore_filling.capacity", "anode.ocp.insertion.capacity",
+NAMES = ["anode.ocp.pore_filling.potential", "anode.ocp.pore_filling.capacity",
+         "anode.ocp.insertion.capacity",
          "anode.diffusivity.pore_filling", "anode.diffusivity.minimum_depth",
          "anode.kinetics.exchange_current_density"]
 #: ±30 % start, alternating signs
@@ -208,3 +209,11 @@ def test_cli_fit_with_prediction(cell, files, tmp_path):
                  "fit_report.txt", "fit_summary.json"):
         assert (folder / name).exists(), name
     assert "fit:" in out.stderr  # progress was shown
+
+
+def test_a_fit_that_does_not_converge_says_so_and_returns_its_best_point(cell, data):
+    _, params = parameters(cell)
+    result = fit(cell, [data[200]], params, max_evaluations=2)
+    assert not result.converged
+    assert result.message.startswith("did not converge")
+    assert set(result.values) == set(NAMES) and all(np.isfinite(v) for v in result.values.values())
