@@ -138,6 +138,14 @@ def _electrode_values(electrode: Electrode, pset: ParameterSet, slot: str, input
                            *widths)
         return fn
 
+    # A varied particle radius R keeps PyBaMM's mesh at the built radius R0 (its geometry cannot
+    # take input parameters) and scales D by (R0/R)² and j0 by R0/R instead: in the radial
+    # coordinate r/R the diffusion time R²/D, the surface flux and the overpotential's j/j0 (and,
+    # in the DFN, the electrolyte source a·j) are then exactly those of radius R.
+    R0 = electrode.material.particle_radius_m
+    radius = P(f"{role}.particle_radius")
+    d_scale, j_scale = (R0 / radius) ** 2, R0 / radius
+
     D = electrode.material.diffusivity
     if isinstance(D, StageDiffusivity):
         dn = f"{role}.diffusivity"
@@ -146,21 +154,21 @@ def _electrode_values(electrode: Electrode, pset: ParameterSet, slot: str, input
         d_width, d_Ea = P(f"{dn}.minimum_width"), P(f"{dn}.activation_energy")
 
         def diffusivity(sto, T_):
-            return stage_diffusivity(x_of(sto), T_, fractions, pots, widths, d_stage, d_min_U,
-                                     d_depth, d_width, d_Ea)
+            return d_scale * stage_diffusivity(x_of(sto), T_, fractions, pots, widths, d_stage, d_min_U,
+                                               d_depth, d_width, d_Ea)
     else:
         assert isinstance(D, ConstantDiffusivity)
         d_val = P(f"{role}.diffusivity")
 
         def diffusivity(sto, T_):
-            return d_val * arrhenius(T_, D.activation_energy_J_mol) + 0.0 * sto
+            return d_scale * d_val * arrhenius(T_, D.activation_energy_J_mol) + 0.0 * sto
 
     j0_ref = P(f"{role}.kinetics.exchange_current_density")
     j0_Ea = P(f"{role}.kinetics.activation_energy")
     c_e0 = pset.value("electrolyte.concentration") if "electrolyte.concentration" in pset else 1000.0
 
     def exchange_current(c_e, c_s_surf, c_s_max, T_):
-        return intercalation_exchange_current(c_e, c_s_surf / c_true, T_, j0_ref, c_e0, j0_Ea)
+        return j_scale * intercalation_exchange_current(c_e, c_s_surf / c_true, T_, j0_ref, c_e0, j0_Ea)
 
     k = names.electrode_keys(slot)
     values = {
@@ -171,7 +179,7 @@ def _electrode_values(electrode: Electrode, pset: ParameterSet, slot: str, input
         k["thickness"]: electrode.thickness_m,
         k["active_fraction"]: electrode.coating.active_volume_fraction,
         k["porosity"]: electrode.coating.porosity,
-        k["radius"]: electrode.material.particle_radius_m,
+        k["radius"]: R0,
         k["conductivity"]: electrode.material.conductivity_S_m,
         k["transfer_coefficient"]: electrode.material.transfer_coefficient,
         k["double_layer"]: 0.2,

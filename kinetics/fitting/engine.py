@@ -101,6 +101,10 @@ class CurveModel:
         self.set_names = list(set_names)
         self.sensitivity_names = self.set_names + [INITIAL_FRACTION_INPUT]
         built = build(cell, self.set_names, initial_fraction_input=True)
+        unread = [n for n in self.set_names if n not in built.inputs]
+        if unread:  # never fit a parameter the model would silently ignore
+            raise InvalidValueError("parameters to fit", unread, "parameters the model reads (see "
+                                    "kinetics.fitting.parameters for what a GCD fit can vary)")
         self.base_inputs = {n: cell.pset.value(n) for n in self.set_names}
         pv = built.parameter_values
         pv.update({CURRENT_INPUT: pybamm.InputParameter(CURRENT_INPUT),
