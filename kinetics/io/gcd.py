@@ -30,7 +30,8 @@ import pandas as pd
 
 from ..errors import InvalidValueError
 from ..units import convert, quantity
-from .columns import dimension_of, find, parse_header, values_in
+from .columns import dimension_of, find, values_in
+from .cycler import has_time_series, read_table, series_from_table
 from .native import NATIVE_SUFFIXES, read_native
 
 Kind = Literal["sodiate", "desodiate", "rest"]
@@ -168,29 +169,6 @@ class GCDData:
 
 
 # ----------------------------------------------------------------------------- reading
-def _read_table(path: Path) -> pd.DataFrame:
-    if path.suffix.lower() in (".xlsx", ".xls"):
-        return pd.read_excel(path)
-    return pd.read_csv(path, sep=None, engine="python")
-
-
-def _time_seconds(table: pd.DataFrame, path: Path) -> pd.Series | None:
-    col = find(table, ("time",))
-    if col is not None:
-        return values_in(table, col, "s")
-    for header in table.columns:  # a unit-less time column holding date-times or h:mm:ss
-        name = parse_header(header).name
-        if name in ("time", "test time", "testtime", "total time", "date time", "datetime", "timestamp"):
-            raw = table[header]
-            stamps = pd.to_datetime(raw, errors="coerce")
-            if stamps.notna().mean() > 0.9:
-                return (stamps - stamps.dropna().iloc[0]).dt.total_seconds()
-            spans = pd.to_timedelta(raw.astype(str), errors="coerce")
-            if spans.notna().mean() > 0.9:
-                return spans.dt.total_seconds()
-    return None
-
-
 def read_time_series(path: Path) -> tuple[pd.DataFrame, bool]:
     """(``time_s``, ``current_A``, ``voltage_V``) of a cycler file, or a digitised
     (``capacity``, ``voltage``) table: returns the frame and whether it is a time series."""
@@ -198,25 +176,18 @@ def read_time_series(path: Path) -> tuple[pd.DataFrame, bool]:
         raise InvalidValueError("DATA", str(path), "an existing file")
     if path.suffix.lower() in NATIVE_SUFFIXES:
         return read_native(path), True
-    table = _read_table(path)
+    table = read_table(path)
+    if has_time_series(table):
+        return series_from_table(table, path), True
     headers = ", ".join(repr(str(c)) for c in table.columns)
     volt = find(table, ("potential",))
-    if volt is None:
-        raise InvalidValueError(f"{path.name}: voltage column", headers, "a column with a unit in V or mV, "
-                                "e.g. 'Voltage [V]'")
-    time = _time_seconds(table, path)
-    current = find(table, ("current",))
-    if time is not None and current is not None:
-        return pd.DataFrame({"time_s": time, "current_A": values_in(table, current, "A"),
-                             "voltage_V": values_in(table, volt, "V")}), True
     cap = find(table, ("specific capacity", "capacity"))
-    if cap is None:
+    if volt is None or cap is None:
         raise InvalidValueError(f"{path.name}: columns", headers,
                                 "time, current and voltage columns with units (a cycler export), or "
                                 "capacity and voltage columns (a digitised curve), e.g. "
                                 "'Capacity [mAh/g]' and 'Voltage [V]'")
-    kind = dimension_of(cap.unit)
-    target = "mAh/g" if kind == "specific capacity" else "mAh"
+    target = "mAh/g" if dimension_of(cap.unit) == "specific capacity" else "mAh"
     return pd.DataFrame({"capacity": values_in(table, cap, target).to_numpy(),
                          "capacity_unit": target,
                          "voltage_V": values_in(table, volt, "V").to_numpy()}), False

@@ -40,14 +40,15 @@ def _pick(columns, candidates: tuple[str, ...], path: Path, what: str) -> str:
                             f"one of {', '.join(candidates)}")
 
 
-def _biologic(table: pd.DataFrame, path: Path) -> pd.DataFrame:
+def _biologic(table: pd.DataFrame, path: Path, potential_column: str | None) -> pd.DataFrame:
     t = _pick(table.columns, ("time/s",), path, "time")
     i = _pick(table.columns, ("I/mA", "<I>/mA"), path, "current")
-    v = _pick(table.columns, ("Ewe/V", "<Ewe>/V", "Ecell/V", "<Ewe/V>"), path, "potential")
+    v = _pick(table.columns, (potential_column,) if potential_column else
+              ("Ewe/V", "<Ewe>/V", "Ecell/V", "<Ewe/V>"), path, "potential")
     return _frame(table[t], table[i].astype(float) * 1e-3, table[v])
 
 
-def read_mpr(path: Path) -> pd.DataFrame:
+def read_mpr(path: Path, potential_column: str | None = None) -> pd.DataFrame:
     """BioLogic binary ``.mpr`` through galvani."""
     from galvani import BioLogic
 
@@ -55,10 +56,10 @@ def read_mpr(path: Path) -> pd.DataFrame:
         mpr = BioLogic.MPRfile(str(path))
     except Exception as e:  # galvani raises ValueError/NotImplementedError on unknown versions
         raise InvalidValueError(f"{path.name}", "unreadable .mpr", f"a file galvani can read ({e})") from None
-    return _biologic(pd.DataFrame(mpr.data), path)
+    return _biologic(pd.DataFrame(mpr.data), path, potential_column)
 
 
-def read_mpt(path: Path) -> pd.DataFrame:
+def read_mpt(path: Path, potential_column: str | None = None) -> pd.DataFrame:
     """BioLogic text ``.mpt`` (EC-Lab export)."""
     with open(path, encoding="latin-1") as f:
         head = [next(f, "") for _ in range(3)]
@@ -66,7 +67,7 @@ def read_mpt(path: Path) -> pd.DataFrame:
     skip = int(m.group(1)) - 1 if m else 0
     table = pd.read_csv(path, sep="\t", skiprows=skip, encoding="latin-1", decimal=".")
     table.columns = [str(c).strip() for c in table.columns]
-    return _biologic(table, path)
+    return _biologic(table, path, potential_column)
 
 
 def read_neware(path: Path) -> pd.DataFrame:
@@ -84,14 +85,18 @@ def read_neware(path: Path) -> pd.DataFrame:
     return _frame(time_s, table["Current(mA)"].astype(float) * 1e-3, table["Voltage"])
 
 
-def read_native(path: Path) -> pd.DataFrame:
-    """``time_s``, ``current_A``, ``voltage_V`` of a native cycler file."""
+def read_native(path: Path, potential_column: str | None = None) -> pd.DataFrame:
+    """``time_s``, ``current_A``, ``voltage_V`` of a native cycler file (``potential_column``:
+    another BioLogic potential column, e.g. ``Ece/V``)."""
     suffix = path.suffix.lower()
     if suffix == ".mpr":
-        return read_mpr(path)
+        return read_mpr(path, potential_column)
     if suffix == ".mpt":
-        return read_mpt(path)
+        return read_mpt(path, potential_column)
     if suffix in (".nda", ".ndax"):
+        if potential_column:
+            raise InvalidValueError("--potential-column", potential_column,
+                                    "nothing for Neware files (they record one voltage)")
         return read_neware(path)
     raise InvalidValueError(f"{path.name}", suffix, "a BioLogic .mpr/.mpt or Neware .nda/.ndax file; "
                             "export Arbin .res files to CSV or Excel from MITS Pro")
