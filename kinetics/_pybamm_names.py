@@ -126,6 +126,17 @@ VARIABLES = {
 }
 
 
+def ocp_asymptote(sto):
+    """The term PyBaMM (≥ 25) adds to every electrode OCP near stoichiometry 0 and 1
+    (``U_asymptotes``: 1 mV at sto = 0.001, 1 V at sto = 0). An OCP function that returns
+    ``U(x) − ocp_asymptote(sto)`` makes PyBaMM's OCP exactly U(x): hc-kinetics' OCPs have their
+    own limits, and the barrier would otherwise add up to 1 V in the first and last per mille
+    of PyBaMM's concentration range (seen as a ~4 V spike at the start of a sodiation)."""
+    from pybamm.parameters.lithium_ion_parameters import U_asymptotes
+
+    return U_asymptotes(sto)
+
+
 def model_class(name: str):
     """PyBaMM's model class for "SPM", "SPMe" or "DFN" (its lithium-ion family, which PyBaMM
     also uses for sodium-ion cells given sodium parameters)."""

@@ -135,7 +135,7 @@ def _electrode_values(electrode: Electrode, pset: ParameterSet, slot: str, input
     def U(branch):
         def fn(sto):
             return _Kernel(kernel, x_of(sto), *fractions, *branch_shift(pots, idx, hyst, branch),
-                           *widths)
+                           *widths) - names.ocp_asymptote(sto)
         return fn
 
     # A varied particle radius R keeps PyBaMM's mesh at the built radius R0 (its geometry cannot

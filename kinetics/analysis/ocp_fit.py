@@ -178,9 +178,18 @@ def fit_stages(x: np.ndarray, U: np.ndarray, names: tuple[str, ...],
 def fit_ocp(path: str | Path, n_stages: int = 3, mass_mg: float | None = None,
             capacity_Ah: float | None = None) -> OCPFit:
     """Read ``path`` and fit an ``n_stages`` OCP (see module docstring)."""
+    a, U, kind, dropped = read_table(path, mass_mg, capacity_Ah)
+    return fit_ocp_arrays(a, U, kind, n_stages, dropped)
+
+
+def fit_ocp_arrays(a: np.ndarray, U: np.ndarray, kind: str, n_stages: int = 3, dropped: int = 0) -> OCPFit:
+    """Fit an ``n_stages`` OCP to potentials ``U`` [V] against ``a``: a stoichiometry, or a
+    specific capacity [mAh/g] counted from the empty electrode (either direction of the axis)."""
     if int(n_stages) != n_stages or not 1 <= n_stages <= 8:
         raise InvalidValueError("--stages", n_stages, "a whole number of stages from 1 to 8")
-    a, U, kind, dropped = read_table(path, mass_mg, capacity_Ah)
+    a, U = np.asarray(a, float), np.asarray(U, float)
+    if len(a) < MIN_POINTS:
+        raise InvalidValueError("points", len(a), f"at least {MIN_POINTS} equilibrium points")
     reversed_axis = bool(np.corrcoef(a, U)[0, 1] > 0)  # sodium content must fall as U rises
     if reversed_axis:
         a = a.max() + a.min() - a if kind == "stoichiometry" else a.max() - a

@@ -71,6 +71,7 @@ class CurveFit:
     capacity_mAh_g: np.ndarray
     data_V: np.ndarray
     model_V: np.ndarray
+    time_s: np.ndarray | None = None
 
     @property
     def rmse_mV(self) -> float:
@@ -179,16 +180,17 @@ def check_data(data: Sequence[GCDData], cell: HalfCell) -> None:
                 raise InvalidValueError(f"{d.label}: voltage", f"{v.min():.3f}–{v.max():.3f} V",
                                         f"data inside the model's window {lo:g}–{hi:g} V "
                                         f"(±{WINDOW_TOLERANCE_V * 1e3:.0f} mV)")
-            q = float(s.capacity_mAh_g[-1])
-            if q < 0.02 * q_model:
-                hint = ""
-                if d.mass_mg:
-                    hint = (f"; if it is in mAh, divided by the active mass {d.mass_mg:g} mg it would be "
-                            f"{q / (d.mass_mg * 1e-3):.4g} mAh/g")
-                raise InvalidValueError(f"{d.label}: {s.kind} capacity", f"{q:.4g} mAh/g",
-                                        f"a capacity of the order of the model's {q_model:.0f} mAh/g: the "
-                                        f"capacity axis looks like mAh, not mAh/g, or the current is "
-                                        f"wrong{hint}")
+        q = max(sum(float(s.capacity_mAh_g[-1]) for s in d.curves if s.kind == k)
+                for k in ("sodiate", "desodiate"))
+        if q < 0.02 * q_model:
+            hint = ""
+            if d.mass_mg:
+                hint = (f"; if it is in mAh, divided by the active mass {d.mass_mg:g} mg it would be "
+                        f"{q / (d.mass_mg * 1e-3):.4g} mAh/g")
+            raise InvalidValueError(f"{d.label}: capacity", f"{q:.4g} mAh/g",
+                                    f"a capacity of the order of the model's {q_model:.0f} mAh/g: the "
+                                    f"capacity axis looks like mAh, not mAh/g, or the current is "
+                                    f"wrong{hint}")
 
 
 class Fitter:
@@ -263,7 +265,7 @@ class Fitter:
                 model_V = data_V + FAILED_RESIDUAL_V if o is None else o.voltage_V
                 res.append(w * (model_V - data_V))
                 curves.append(CurveFit(d.label, seg.kind, seg.cycle, seg.current_mA_g,
-                                       grid * seg.current_mA_g / 3600.0, data_V, model_V))
+                                       grid * seg.current_mA_g / 3600.0, data_V, model_V, grid))
         self.n_residuals += 1
         self._cache.update(residual_key=key, residual=(np.concatenate(res), curves))
         return self._cache["residual"]

@@ -74,3 +74,57 @@ def write_synthetic_gcd(cell: HalfCell, rates_mA_g: Sequence[float], folder: str
         write_atomic(path, frame.to_csv(index=False, float_format="%.9g"))
         paths.append(path)
     return paths
+
+
+def virtual_gitt(cell: HalfCell, pulse_mA_g: float = 50.0, pulse_min: float = 10.0, rest_min: float = 40.0,
+                 direction: str = "sodiate", until_V: float | None = None, first_rest_min: float = 10.0,
+                 noise_mV: float = 0.0, seed: int = 0, c_rate: float | None = None) -> pd.DataFrame:
+    """A GITT as a cycler records it (``Time [s]``, ``Current [A]``, ``Voltage [V]``; current
+    negative while sodiating): pulses and rests until a pulse reaches ``until_V`` (default: the
+    cell window's end in that direction), after which, like a cycler's stop condition, only that
+    pulse's rest is kept.
+
+    Parameters
+    ----------
+    pulse_mA_g, c_rate : float
+        Pulse current [mA/g], or a C-rate instead (1C = the material's ``one_c_current``).
+    pulse_min, rest_min, first_rest_min : float
+        Pulse, rest and initial open-circuit rest durations [min] (paper 003: 10 and 40).
+    noise_mV : float
+        Gaussian voltage noise [mV] (seeded), added to every sample, never smoothed.
+    """
+    from ..protocols import gitt
+
+    if c_rate is not None:
+        pulse_mA_g = c_rate * cell.working.material.one_c_mA_g
+    lo, hi = cell.window_V
+    limit = until_V if until_V is not None else (lo if direction == "sodiate" else hi)
+    q_total = cell.working.material.ocp.total_capacity_mAh_g
+    n = int(np.ceil(1.2 * q_total / (pulse_mA_g * pulse_min / 60.0))) + 1
+    if direction == "desodiate":  # start from a fully sodiated carbon: a slow sodiation and a rest
+        from ..protocols import Step, rest
+
+        pre = (Step("sodiate", float(pulse_mA_g) / 5, limit_V=lo), rest(2.0))
+    else:
+        pre = ()
+    steps = pre + gitt(pulse_mA_g, pulse_min, rest_min, direction, limit, n, first_rest_min)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Simulator(cell).run(steps)
+    table = result.table
+    table = table[table["step"] >= len(pre)]
+    # the first pulse that ended early (at the limit) ends the experiment after its rest
+    pulse_steps = [k for k, s in enumerate(steps) if s.direction == direction and k >= len(pre)]
+    for k in pulse_steps:
+        g = table[table["step"] == k]
+        if len(g) and g["time_s"].iloc[-1] - g["time_s"].iloc[0] < pulse_min * 60.0 * 0.999:
+            table = table[table["step"] <= k + 1]
+            break
+    table = table.drop_duplicates("time_s")
+    rng = np.random.default_rng(seed)
+    t = table["time_s"].to_numpy()
+    return pd.DataFrame({"Time [s]": t - t[0],
+                         "Current [A]": table["current_mA_g"].to_numpy() * cell.active_mass_mg * 1e-6,
+                         "Voltage [V]": table["voltage_V"].to_numpy() + rng.normal(0.0, noise_mV * 1e-3, len(t))})
