@@ -62,13 +62,20 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         paths = write_synthetic_gcd(cell, RATES, folder, noise_mV=2.0, seed=1)
-        data = [read_gcd(p, mass_mg=cell.active_mass_mg, label=p.name) for p in paths]
         datasets = []
         for p in paths:
-            f = pd.read_csv(p).drop_duplicates("Time [s]")
+            f = pd.read_csv(p)
+            # the two samples at the current switch share a time stamp in the file: move the
+            # second 1 ms later so that PyBOP's current interpolant switches between them
+            # instead of ramping over a whole sampling interval; both tools read this file
+            t = f["Time [s]"].to_numpy().copy()
+            t[1:][np.diff(t) <= 0] += 1e-3
+            f["Time [s]"] = t
+            f.to_csv(p, index=False, float_format="%.12g")
             # cycler sign (negative = sodiation) → PyBaMM's half-cell sign (positive sodiates)
-            datasets.append({"time_s": f["Time [s]"].to_numpy(), "current_A": -f["Current [A]"].to_numpy(),
+            datasets.append({"time_s": t, "current_A": -f["Current [A]"].to_numpy(),
                              "voltage_V": f["Voltage [V]"].to_numpy()})
+        data = [read_gcd(p, mass_mg=cell.active_mass_mg, label=p.name) for p in paths]
 
     params = make_parameters(NAMES, cell.pset, start=start, bounds=bounds)
     t0 = time.perf_counter()

@@ -101,6 +101,8 @@ def fit_with_pybop(model: pybamm.BaseModel, parameter_values: pybamm.ParameterVa
             pv = parameter_values.copy()
             pv.update(_WIDE_CUTOFFS, check_already_exists=False)
             for name, lo, hi, x0 in zip(names, lower, upper, start, strict=True):
+                del pv[name]  # re-added in the order of `names`: PyBOP's parameter order (and so a
+                # seeded CMA-ES run) must not depend on the order of `parameter_values`
                 transformation = pybop.LogTransformation() if name in log_names else None
                 pv[name] = pybop.Parameter(bounds=[lo, hi], initial_value=x0, transformation=transformation)
             data = pybop.Dataset({"Time [s]": np.asarray(d["time_s"], float),

@@ -137,6 +137,16 @@ def ocp_asymptote(sto):
     return U_asymptotes(sto)
 
 
+def ocp_wall(sto, sto_full, margin: float = 0.005):
+    """A smooth wall that only acts on states outside 0 ≤ sto ≤ ``sto_full`` (which a fit's
+    trial parameters can drive the model into): PyBaMM's asymptote shape, shifted by
+    ``margin`` so that it is below 1e-15 V inside the range, 1 V at ``margin`` beyond it and
+    then rising linearly. Positive below 0, negative above ``sto_full``."""
+    from pybamm.parameters.lithium_ion_parameters import U_asymptote_approaching_zero as wall
+
+    return wall(sto + margin) - wall(sto_full - sto + margin)
+
+
 def model_class(name: str):
     """PyBaMM's model class for "SPM", "SPMe" or "DFN" (its lithium-ion family, which PyBaMM
     also uses for sodium-ion cells given sodium parameters)."""

@@ -19,6 +19,8 @@ import json
 import sys
 import warnings
 
+import numpy as np
+
 from .errors import InvalidValueError, KineticsError, SimulationWarning
 
 
@@ -129,43 +131,115 @@ def cmd_fit_ocp(args) -> int:
 
 
 def cmd_gitt(args) -> int:
+    from pathlib import Path
+
     from .analysis.gitt import analyse, plot_diffusivity
+    from .cell import HalfCell
     from .io.cycler import read_time_series
-    from .parameter_sets import write_atomic
+    from .io.gcd import GCDData, segment_time_series
+    from .parameter_sets import load, write_atomic
     from .study import free_folder
 
-    if args.radius_um is None or not args.radius_um > 0:
-        raise InvalidValueError("--radius-um", args.radius_um, "a positive particle radius in µm")
+    for flag, value in (("--radius-um", args.radius_um), ("--mass-mg", args.mass_mg),
+                        ("--area-cm2", args.area_cm2)):
+        if value is not None and not value > 0:
+            raise InvalidValueError(flag, value, "a positive number")
+    base = load(args.parameter_set)
+    cell = HalfCell(base, args.model)
     data = read_time_series(args.files, args.potential_column)
-    mass_g = args.mass_mg * 1e-3 if args.mass_mg else 1e-3
-    table = analyse(data["time_s"].to_numpy(), data["current_A"].to_numpy(),
-                    data["potential_V"].to_numpy(), args.radius_um * 1e-6, mass_g)
-    if not args.mass_mg:
+    mass_g = args.mass_mg * 1e-3 if args.mass_mg else None
+    if args.radius_um is not None:
+        geometry = {"radius_m": args.radius_um * 1e-6}
+        length_note = f"L = R/3 with R = {args.radius_um:g} µm (--radius-um)"
+    elif args.area_cm2 is not None:
+        if mass_g is None:
+            raise InvalidValueError("--mass-mg", None, "the active mass, which gives the active volume "
+                                    "of the molar-volume form with --area-cm2")
+        rho = cell.working.material.density_g_cm3
+        geometry = {"volume_m3": mass_g / rho * 1e-6, "area_m2": args.area_cm2 * 1e-4}
+        length_note = (f"L = V/S with V = mass/ρ ({rho:g} g/cm³ from {base.name}) and S = "
+                       f"{args.area_cm2:g} cm² (--area-cm2)")
+    else:
+        geometry = {"radius_m": cell.working.material.particle_radius_m}
+        length_note = (f"L = R/3 with R = {geometry['radius_m'] * 1e6:g} µm from {base.name} "
+                       "(state --radius-um or --area-cm2 for your material)")
+    table = analyse(data["time_s"].to_numpy(), data["current_A"].to_numpy(), data["potential_V"].to_numpy(),
+                    mass_g or 1e-3, direction=args.direction, **geometry)
+    if mass_g is None:
         table = table.drop(columns=["capacity_mAh_g"])
     out = free_folder(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out / "gitt_pulses.csv", index=False, float_format="%.6g")
-    plot_diffusivity(table, out / "gitt_diffusivity.png")
-    pulses = [{"pulse": int(r.pulse), "voltage_V": float(r.voltage_V),
-               "stoichiometry": float(r.charge_fraction), "D_m2_s": None if r.skipped else float(r.D_m2_s),
-               "D_sqrt_m2_s": None if r.skipped else float(r.D_sqrt_m2_s), "skipped": r.skipped,
-               "flag": r.flag} for r in table.itertuples()]
     summary = {"files": [str(f) for f in args.files], "potential_column": args.potential_column,
-               "radius_um": args.radius_um, "n_pulses": len(pulses),
+               "diffusion_length": length_note, "n_pulses": len(table),
                "n_skipped": int((table["skipped"] != "").sum()),
-               "n_flagged": int((table["flag"] != "").sum()),
-               "stoichiometry_definition": "fraction of the charge the whole experiment passed",
-               "pulses": pulses, "output_folder": str(out)}
-    write_atomic(out / "gitt_summary.json", json.dumps(summary, indent=2) + "\n")
+               "n_flagged": int((table["flag"] != "").sum())}
+    identified = None
+    if mass_g is not None and not args.no_identify:
+        from .fitting.gitt import identify
+
+        frame = data.rename(columns={"potential_V": "voltage_V"})
+        label = str(args.files[0]) + (f" (+{len(args.files) - 1} files)" if len(args.files) > 1 else "")
+        segs = segment_time_series(frame, args.mass_mg, label, Path(str(args.files[0])))
+        gcd = GCDData(label, tuple(segs), label, args.mass_mg)
+        direction = args.direction or gcd.first_kind
+        refine = not args.no_refine and args.potential_column is None
+        try:
+            identified = identify(base, gcd, table, direction, args.model, refine=refine,
+                                  progress=not args.quiet)
+        except InvalidValueError as e:  # too few pulses for the OCP or D(x) law: analysis only
+            summary["identification_note"] = f"not identified: {e}"
+    if identified is not None:
+        q = table["capacity_mAh_g"].to_numpy() / identified.ocp_fit.ocp.total_capacity_mAh_g
+        x = q if direction == "sodiate" else 1.0 - q
+        summary |= {"stoichiometry_definition": "sodium fraction on the identified OCP's capacity scale",
+                    **identified.to_json()}
+        path = out / "identified_set.json"
+        identified.parameter_set.save(path)
+        summary["identified_set"] = str(path)
+        if args.potential_column is not None and not args.no_refine:
+            summary["refinement_note"] = ("no model-based refinement for an electrode potential against a "
+                                          "reference (the model is a half cell against sodium metal)")
+    else:
+        x = None
+        summary["stoichiometry_definition"] = "fraction of the charge the whole experiment passed"
+        if mass_g is None and not args.no_identify:
+            summary["identification_note"] = "identification needs the active mass (--mass-mg)"
+    stoich = x if x is not None else table["charge_fraction"].to_numpy()
+    summary["pulses"] = [
+        {"pulse": int(r.pulse), "voltage_V": float(r.voltage_V), "stoichiometry": float(xk),
+         "D_m2_s": None if r.skipped else float(r.D_m2_s),
+         "D_sqrt_m2_s": None if r.skipped else float(r.D_sqrt_m2_s), "skipped": r.skipped,
+         "flag": r.flag}
+        for r, xk in zip(table.itertuples(), stoich)]
+    table.assign(stoichiometry=stoich).to_csv(out / "gitt_pulses.csv", index=False, float_format="%.6g")
+    model_curve = None
+    if identified is not None:
+        c = HalfCell(identified.parameter_set, args.model)
+        ocp, D = c.working.material.ocp, c.working.material.diffusivity
+        xs = np.linspace(0.01, 0.99, 200)
+        model_curve = (ocp.potential(xs), D(xs, ocp))
+    plot_diffusivity(table, out / "gitt_diffusivity.png", model=model_curve)
+    summary["output_folder"] = str(out)
+    write_atomic(out / "gitt_summary.json", json.dumps(summary, indent=2, default=float) + "\n")
     if args.json:
         _print_json(summary)
     else:
-        print(f"{len(pulses)} pulses, {summary['n_skipped']} skipped, {summary['n_flagged']} flagged")
-        for p in pulses:
+        print(f"{len(table)} pulses, {summary['n_skipped']} skipped, {summary['n_flagged']} flagged; "
+              f"{length_note}")
+        for p in summary["pulses"]:
             d = "—" if p["D_m2_s"] is None else f"{p['D_m2_s']:.3e}"
             note = p["skipped"] or p["flag"]
-            print(f"  {p['pulse']:3d}  {p['voltage_V']:.4f} V  x {p['stoichiometry']:.3f}  "
-                  f"D {d} m²/s  {note}")
+            print(f"  {p['pulse']:3d}  {p['voltage_V']:.4f} V  x {p['stoichiometry']:.3f}  D {d} m²/s  "
+                  f"{note}")
+        if identified is not None:
+            for st in identified.ocp_fit.stages():
+                print(f"  stage {st['name']:14s} {st.get('capacity_mAh_g', float('nan')):8.1f} mAh/g  "
+                      f"U {st['potential_V']:.4f} V  width {st['width']:.3f}")
+            if identified.refinement is not None:
+                r = identified.refinement
+                print(f"  model-based refinement: RMSE {r.rmse_all_mV:.2f} mV, {r.n_evaluations} "
+                      f"evaluations, {r.wall_time_s:.1f} s")
+            print(f"identified set: {summary['identified_set']}")
         print(f"table, plot and JSON in {out}")
     return 0
 
@@ -252,14 +326,24 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_fit_ocp)
 
-    s = sub.add_parser("gitt", help="analyse GITT data: pulses and Weppner–Huggins diffusivity")
+    s = sub.add_parser("gitt", help="GITT: pulses, Weppner–Huggins D, identification of OCP and D(x)")
     s.add_argument("files", nargs="+",
-                   help="CSV/Excel files or a folder: one experiment, joined in time order")
-    s.add_argument("--radius-um", type=float, help="particle radius [µm]")
-    s.add_argument("--mass-mg", type=float, help="active mass [mg] (for mAh/g)")
+                   help="cycler files or a folder (CSV/Excel, BioLogic .mpr/.mpt, Neware .nda/.ndax): one "
+                   "experiment, joined in time order")
+    s.add_argument("--mass-mg", type=float, help="active mass [mg] (mAh/g; needed for identification)")
+    s.add_argument("--radius-um", type=float, help="particle radius [µm] (L = R/3)")
+    s.add_argument("--area-cm2", type=float,
+                   help="electrode–electrolyte area [cm²] for the molar-volume form (L = V/S)")
     s.add_argument("--potential-column", help="header of the potential to analyse (three-electrode files)")
+    s.add_argument("--direction", choices=["sodiate", "desodiate"], help="stated direction (checked)")
+    s.add_argument("--parameter-set", default="MPCC-1-ether",
+                   help="the set whose other values the identified set keeps (default MPCC-1-ether)")
+    s.add_argument("--model", default="SPMe", choices=["SPM", "SPMe"], help="model of the refinement")
+    s.add_argument("--no-refine", action="store_true", help="analytic identification only")
+    s.add_argument("--no-identify", action="store_true", help="pulses and D only")
     s.add_argument("--out", default="kinetics-gitt", help="output folder (a new one if it exists)")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--quiet", action="store_true")
     s.set_defaults(func=cmd_gitt)
 
     s = sub.add_parser("fit", help="fit a parameter set to measured GCD curves",

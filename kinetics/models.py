@@ -134,8 +134,11 @@ def _electrode_values(electrode: Electrode, pset: ParameterSet, slot: str, input
 
     def U(branch):
         def fn(sto):
-            return _Kernel(kernel, x_of(sto), *fractions, *branch_shift(pots, idx, hyst, branch),
-                           *widths) - names.ocp_asymptote(sto)
+            # PyBaMM adds its own asymptote to every OCP: take it out (our OCP is exact up to
+            # x → 0 and 1), and put a wall only beyond x = 0 and x = 1, which a fit's trial
+            # parameters can reach, so that the optimiser still sees where it went too far
+            return (_Kernel(kernel, x_of(sto), *fractions, *branch_shift(pots, idx, hyst, branch), *widths)
+                    - names.ocp_asymptote(sto) + names.ocp_wall(sto, c_true / c_ref))
         return fn
 
     # A varied particle radius R keeps PyBaMM's mesh at the built radius R0 (its geometry cannot

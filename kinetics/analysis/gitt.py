@@ -73,7 +73,8 @@ def segments(time_s: np.ndarray, current: np.ndarray) -> list[Segment]:
             for a, b in zip(bounds[:-1], bounds[1:]) if on[a]]
 
 
-def _end_value(t: np.ndarray, v: np.ndarray, at: float, share: float = FIT_SHARE) -> tuple[float, float, float, float]:
+def _end_value(t: np.ndarray, v: np.ndarray, at: float,
+               share: float = FIT_SHARE) -> tuple[float, float, float, float]:
     """A straight line through the last ``share`` of (t, v) (at least :data:`FIT_MIN` samples):
     its value at ``at`` [V], its slope [V/s], and the standard errors of both."""
     n = max(FIT_MIN, int(np.ceil(share * len(t))))

@@ -17,12 +17,12 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from ..analysis.identify import DiffusivityFit, fit_gitt_ocp, fit_stage_diffusivity
+from ..analysis.ocp_fit import OCPFit
 from ..cell import HalfCell
 from ..errors import InvalidValueError
 from ..io.gcd import GCDData
 from ..parameter_sets import ParameterSet
-from ..analysis.identify import DiffusivityFit, fit_gitt_ocp, fit_stage_diffusivity
-from ..analysis.ocp_fit import OCPFit
 from .fit import FitResult, fit
 from .parameters import make_parameters
 
@@ -75,8 +75,8 @@ def analytic_set(base: ParameterSet, ocp_fit: OCPFit, d_fit: DiffusivityFit, sou
         raise InvalidValueError("stages", len(fitted), f"{len(ordered)} stages, as the set has")
     values = {}
     for name, s in zip(ordered, fitted):
-        values |= {f"{role}.ocp.{name}.capacity": s.capacity_mAh_g, f"{role}.ocp.{name}.potential": s.potential_V,
-                   f"{role}.ocp.{name}.width": s.width}
+        values |= {f"{role}.ocp.{name}.capacity": s.capacity_mAh_g,
+                   f"{role}.ocp.{name}.potential": s.potential_V, f"{role}.ocp.{name}.width": s.width}
     D = d_fit.diffusivity
     p = f"{role}.diffusivity"
     values |= {f"{p}.{n}": v for n, v in zip(_D_NAMES, D.stage_values)}

@@ -125,6 +125,7 @@ def virtual_gitt(cell: HalfCell, pulse_mA_g: float = 50.0, pulse_min: float = 10
     table = table.drop_duplicates("time_s")
     rng = np.random.default_rng(seed)
     t = table["time_s"].to_numpy()
+    noise = rng.normal(0.0, noise_mV * 1e-3, len(t))
     return pd.DataFrame({"Time [s]": t - t[0],
                          "Current [A]": table["current_mA_g"].to_numpy() * cell.active_mass_mg * 1e-6,
-                         "Voltage [V]": table["voltage_V"].to_numpy() + rng.normal(0.0, noise_mV * 1e-3, len(t))})
+                         "Voltage [V]": table["voltage_V"].to_numpy() + noise})

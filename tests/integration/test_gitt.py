@@ -25,8 +25,8 @@ def virtual_gitt():
     mass_g = cell.active_mass_mg * 1e-3
     t = result.table
     current_A = t["current_mA_g"].to_numpy() * mass_g * 1e-3
-    table = analyse(t["time_s"].to_numpy(), current_A, t["voltage_V"].to_numpy(),
-                    cell.working.material.particle_radius_m, mass_g)
+    table = analyse(t["time_s"].to_numpy(), current_A, t["voltage_V"].to_numpy(), mass_g,
+                    radius_m=cell.working.material.particle_radius_m)
     return cell, table
 
 
@@ -50,13 +50,46 @@ def test_minimum_and_u_turn_in_the_right_place(virtual_gitt):
 def test_bad_gitt_input():
     t = np.arange(10.0)
     with pytest.raises(InvalidValueError, match="backwards"):
-        analyse(t[::-1], np.ones(10), np.ones(10), 1e-6, 1e-3)
+        analyse(t[::-1], np.ones(10), np.ones(10), 1e-3, radius_m=1e-6)
     with pytest.raises(InvalidValueError, match="no pulse"):
-        analyse(t, np.zeros(10), np.ones(10), 1e-6, 1e-3)
-    with pytest.raises(InvalidValueError, match="positive"):
-        analyse(t, np.ones(10), np.ones(10), 1e-6, 0.0)
+        analyse(t, np.zeros(10), np.ones(10), 1e-3, radius_m=1e-6)
+    with pytest.raises(InvalidValueError, match="mass of zero"):
+        analyse(t, np.ones(10), np.ones(10), 0.0, radius_m=1e-6)
+    with pytest.raises(InvalidValueError, match="particle radius"):
+        analyse(t, np.ones(10), np.ones(10), 1e-3, radius_m=0.0)
+    with pytest.raises(InvalidValueError, match="diffusion length"):
+        analyse(t, np.ones(10), np.ones(10), 1e-3)
     with pytest.raises(InvalidValueError, match="n_pulses"):
         gitt(n_pulses=0)
+
+
+def test_stated_direction_opposite_to_the_data(virtual_gitt_csv):
+    frame = virtual_gitt_csv
+    with pytest.raises(InvalidValueError, match="the potential falls during the pulses"):
+        analyse(frame["Time [s]"].to_numpy(), frame["Current [A]"].to_numpy(),
+                frame["Voltage [V]"].to_numpy(), 1e-3, radius_m=1e-6, direction="desodiate")
+
+
+def test_nan_rows_and_a_pulse_without_rest(virtual_gitt_csv):
+    frame = virtual_gitt_csv.copy()
+    frame.loc[frame.index[5:9], "Voltage [V]"] = np.nan
+    table = analyse(frame["Time [s]"].to_numpy(), frame["Current [A]"].to_numpy(),
+                    frame["Voltage [V]"].to_numpy(), 1e-3, radius_m=1e-6)
+    assert len(table) == 5
+    # cut the file inside the last pulse: that pulse has no rest and is reported, not analysed
+    pulse_rows = np.flatnonzero(np.abs(frame["Current [A]"].to_numpy()) > 0)
+    cut = frame.iloc[: pulse_rows[-1]]
+    table = analyse(cut["Time [s]"].to_numpy(), cut["Current [A]"].to_numpy(), cut["Voltage [V]"].to_numpy(),
+                    1e-3, radius_m=1e-6)
+    assert table["skipped"].iloc[-1] == "no rest after the pulse"
+    assert np.isnan(table["D_m2_s"].iloc[-1])
+
+
+@pytest.fixture(scope="module")
+def virtual_gitt_csv():
+    from kinetics.fitting.synthetic import virtual_gitt
+
+    return virtual_gitt(hk.HalfCell("MPCC-1-ether"), until_V=0.5, noise_mV=0.5, seed=0)
 
 
 def test_virtual_gitt_file_round_trip(tmp_path):
