@@ -72,9 +72,11 @@ def main() -> int:
             t[1:][np.diff(t) <= 0] += 1e-3
             f["Time [s]"] = t
             f.to_csv(p, index=False, float_format="%.12g")
-            # cycler sign (negative = sodiation) → PyBaMM's half-cell sign (positive sodiates)
-            datasets.append({"time_s": t, "current_A": -f["Current [A]"].to_numpy(),
-                             "voltage_V": f["Voltage [V]"].to_numpy()})
+            # cycler sign (negative = sodiation) → PyBaMM's half-cell sign (positive sodiates);
+            # without the file's last sample, the cut-off on the 3.0 V wall, which hc-kinetics
+            # leaves out of its residuals too (its voltage is set by when the stop was detected)
+            datasets.append({"time_s": t[:-1], "current_A": -f["Current [A]"].to_numpy()[:-1],
+                             "voltage_V": f["Voltage [V]"].to_numpy()[:-1]})
         data = [read_gcd(p, mass_mg=cell.active_mass_mg, label=p.name) for p in paths]
 
     params = make_parameters(NAMES, cell.pset, start=start, bounds=bounds)
@@ -85,12 +87,14 @@ def main() -> int:
                  "wall_time_s": wall, "n_evaluations": ours.n_evaluations, "rmse_mV": ours.rmse_all_mV,
                  "values": ours.values})
 
-    optimisers = ["SciPyMinimize"] + ([] if args.skip_cmaes else ["CMAES"])
-    for name in optimisers:
+    runs = [("SciPyMinimize", 0)] + ([] if args.skip_cmaes else [("CMAES", seed) for seed in (0, 1)])
+    for name, seed in runs:
         b = build(cell, NAMES)
         r = fit_with_pybop(b.model, b.parameter_values, datasets, NAMES, [lo for lo, _ in BOUNDS],
-                           [hi for _, hi in BOUNDS], [start[n] for n in NAMES], LOG, name, SOLVER_SETTINGS)
-        rows.append({"tool": f"PyBOP {r['pybop_version']}", "method": f"{name} ({r['settings']})",
+                           [hi for _, hi in BOUNDS], [start[n] for n in NAMES], LOG, name, SOLVER_SETTINGS,
+                           seed=seed)
+        label = name if name == "SciPyMinimize" else f"{name}, seed {seed}"
+        rows.append({"tool": f"PyBOP {r['pybop_version']}", "method": f"{label} ({r['settings']})",
                      "wall_time_s": r["wall_time_s"], "n_evaluations": r["n_evaluations"],
                      "rmse_mV": r["rmse_mV_all"], "values": r["values"], "notes": r.get("notes", "")})
 
@@ -106,9 +110,19 @@ def main() -> int:
     for r in rows[1:]:
         if r.get("notes"):
             print(f"note ({r['method'].split(' ')[0]}): {r['notes']}")
-    target = all(r["wall_time_s"] >= 5 * rows[0]["wall_time_s"] and r["rmse_mV"] >= rows[0]["rmse_mV"] - 0.01
-                 for r in rows[1:])
-    print(f"target ≥ 5× faster than PyBOP at equal or lower RMSE: {'met' if target else 'not met'}")
+    # "at equal or lower RMSE": a PyBOP run counts if it gets within 2.5 % of hc-kinetics' RMSE
+    reached = [r for r in rows[1:] if r["rmse_mV"] <= 1.025 * rows[0]["rmse_mV"]]
+    for r in rows[1:]:
+        if r not in reached:
+            print(f"{r['method'].split(' (')[0]}: did not reach hc-kinetics' RMSE "
+                  f"({r['rmse_mV']:.2f} vs {rows[0]['rmse_mV']:.2f} mV)")
+    if reached:
+        ratio = min(r["wall_time_s"] for r in reached) / rows[0]["wall_time_s"]
+        print(f"target ≥ 5× faster than PyBOP at equal or lower RMSE: {'met' if ratio >= 5 else 'not met'} "
+              f"(fastest PyBOP run reaching it: {ratio:.1f}× slower)")
+    else:
+        print("target ≥ 5× faster than PyBOP at equal or lower RMSE: met (no PyBOP run reached hc-kinetics' "
+              "RMSE)")
     print(f"target three-rate six-parameter SPMe fit under 60 s: {'met' if wall < 60 else 'not met'} "
           f"({wall:.1f} s)")
     if args.json:
