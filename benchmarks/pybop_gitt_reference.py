@@ -18,7 +18,11 @@ with one ``GITTPulseFit`` object, as GITTFit does.
 One departure from PyBOP's defaults, on by default (:data:`_EXACT_STEPS`): the current drives the
 model as the exact piecewise-constant current (Heaviside steps in time, which IDAKLU integrates
 up to and restarts from) instead of PyBOP's linear interpolant of the current samples, see
-:class:`_StepCurrentDataset`.
+:class:`_StepCurrentDataset`. PyBaMM returns two samples (left and right limits) at every step
+time after the first time but one at the first time, so a pulse given from the rest sample
+recorded at its step time loses that sample and starts at the step's right side (see
+:func:`_prepare_pulse`); otherwise the model has one sample fewer than the data, PyBOP's cost is
+infinite at every trial point and GITTPulseFit fails in ``get_finite_initial_cost``.
 """
 
 from __future__ import annotations
@@ -191,6 +195,16 @@ def _prepare_pulse(p: dict, exact_steps: bool) -> dict:
     samples at most :data:`_MAX_STEP_GAP_S` apart, the later sample of each step gets the
     earlier one's time (the step time). Otherwise (PyBOP's linear interpolant) repeated time
     stamps are moved :data:`_STEP_SHIFT_S` later, to make the times strictly increasing.
+
+    A step at the first time stamp (a pulse given from the rest sample recorded at the step
+    time, the left side of the step) cannot be placed exactly: PyBaMM solves from the first
+    time with the step's current already on (the Heaviside is 1 at t_0, and a step at t_0 is no
+    breakpoint) and returns one sample there, the right limit, where every later step gives two
+    (left and right limits). The model would return one sample fewer than the data, which
+    PyBOP's cost rejects with an infinite cost (``verify_prediction``), so the start solve
+    "fails" and ``get_finite_initial_cost`` finds nothing to resample. The step's rest-side
+    sample is therefore dropped: the data start with the pulse current, as the model does. The
+    series-resistance start is taken before that, across the step (``"ir_drop_ohm"``).
     """
     t = np.asarray(p["time_s"], float).copy()
     i = np.asarray(p["current_A"], float)
@@ -206,8 +220,13 @@ def _prepare_pulse(p: dict, exact_steps: bool) -> dict:
         raise ValueError("time_s must not decrease")
     scale = float(np.max(np.abs(i))) or 1.0
     jumps = [int(j) for j in np.flatnonzero(np.abs(np.diff(i)) > 1e-9 * scale)]
+    r0 = _ir_drop_ohm(t, i, v)
     if exact_steps and all(t[j + 1] - t[j] <= _MAX_STEP_GAP_S for j in jumps):
         moved = float(max((t[j + 1] - t[j] for j in jumps), default=0.0))
+        dropped = bool(jumps) and jumps[0] == 0
+        if dropped:  # a step at the first time stamp: keep its right side only (see above)
+            t, i, v = t[1:] - t[1], i[1:], v[1:]
+            jumps = [j - 1 for j in jumps[1:]]
         for j in jumps:
             t[j + 1] = t[j]
         steps = [(float(t[j]), float(i[j + 1] - i[j])) for j in jumps]
@@ -216,15 +235,19 @@ def _prepare_pulse(p: dict, exact_steps: bool) -> dict:
             t[j + 1] = t[j] + _STEP_SHIFT_S
         if np.any(np.diff(t) < 0):
             raise ValueError("time_s too dense around a current step")
-        return {"t": t, "i": i, "v": v, "steps": steps, "shifted": len(others),
-                "how": f"exact ({len(steps)} step(s); a step's later sample moved by up to "
-                       f"{moved:.2g} s onto the earlier one's time)"}
+        return {"t": t, "i": i, "v": v, "steps": steps, "shifted": len(others), "ir_drop_ohm": r0,
+                "dropped_first": dropped,
+                "how": f"exact ({len(steps)} step(s) after t_0; a step's later sample moved by up "
+                       f"to {moved:.2g} s onto the earlier one's time"
+                       + ("; a step at t_0: its rest-side sample dropped, the data start with the "
+                          "pulse current)" if dropped else ")")}
     shifted = 0
     for k in range(1, len(t)):
         if t[k] <= t[k - 1]:
             t[k] = t[k - 1] + _STEP_SHIFT_S
             shifted += 1
-    return {"t": t, "i": i, "v": v, "steps": None, "shifted": shifted,
+    return {"t": t, "i": i, "v": v, "steps": None, "shifted": shifted, "ir_drop_ohm": r0,
+            "dropped_first": False,
             "how": "linear interpolant" + (f" (a current change between samples more than "
                                            f"{_MAX_STEP_GAP_S:g} s apart)" if exact_steps else "")}
 
@@ -279,8 +302,12 @@ def _theoretical_capacity(prepared: list[dict], x0s: list[float], ocp) -> tuple[
                "(pybop.InverseOCV; assumes the final rest is relaxed)")
 
 
-def _start_solve_error(fitter, start: dict) -> str:
-    """PyBaMM's error for the start values (PyBOP's simulator hides it); an uncounted solve."""
+def _start_solve_error(fitter, start: dict, n_samples: int) -> str:
+    """Why the start solve has no finite cost (PyBOP's simulator and cost hide it).
+
+    PyBaMM's error, or a solution whose length differs from the data's (PyBOP's cost then
+    returns its failure value, inf, see ``verify_prediction``). An uncounted solve.
+    """
     problem = getattr(fitter, "problem", None)
     if problem is None:
         return ""
@@ -289,7 +316,12 @@ def _start_solve_error(fitter, start: dict) -> str:
         simulator.debug_mode = True
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            simulator.solve({_TAU: start[_TAU], _R0: start[_R0]})
+            sol = simulator.solve({_TAU: start[_TAU], _R0: start[_R0]})
+        n_model = len(sol["Voltage [V]"].data)
+        if n_model != n_samples:
+            return (f"; PyBaMM at the start values: {n_model} voltage samples for {n_samples} data "
+                    f"samples (solver stop: {getattr(sol, 'termination', '?')}), which PyBOP's cost "
+                    "scores as a failure (inf)")
         return ""
     except Exception as e:  # noqa: BLE001
         return f"; PyBaMM at the start values: {type(e).__name__}: {e}"
@@ -323,7 +355,9 @@ def fit_pulses_with_pybop(pulses: Sequence[dict], ocp: Callable, radius_m: float
         working electrode of a half cell) and ``"voltage_V"``, and floats
         ``"initial_stoichiometry"`` (sodium fraction x before the pulse) and ``"D_start_m2_s"``.
         A current step should be recorded on both sides (two samples at, or within 10 ms of,
-        the step time), as a cycler or PyBaMM experiment writes it.
+        the step time), as a cycler or PyBaMM experiment writes it. A step at the first time
+        (the pulse given from its rest-side sample) starts the model at the step's right side:
+        the rest-side sample is left out of the fit, and serves only for the R0 start.
     ocp : callable
         U(x) [V] of the working electrode vs Na/Na+, x = sodium fraction (falls as x rises).
         Used directly as PyBOP's "Electrode OCP [V]" if it maps a PyBaMM symbol to a small
@@ -426,7 +460,7 @@ def fit_pulses_with_pybop(pulses: Sequence[dict], ocp: Callable, radius_m: float
             continue
         t, i, v = prep["t"], prep["i"], prep["v"]
         out["mean_stoichiometry"][k] = x0s[k] + _charge_As(t, i) / (2 * q_th)
-        r0 = float(hint[_R0]) if _R0 in hint else _ir_drop_ohm(t, i, v)
+        r0 = float(hint[_R0]) if _R0 in hint else prep["ir_drop_ohm"]
         r0 = r0 if np.isfinite(r0) and r0 > 0 else 1.0
         r0_starts.append(r0)
         start = {_STO: x0s[k], _TAU: np.nan, _R0: r0}
@@ -458,7 +492,7 @@ def fit_pulses_with_pybop(pulses: Sequence[dict], ocp: Callable, radius_m: float
                 why += (" in PyBOP's get_finite_initial_cost: the start solve failed and the "
                         "parameters have no distribution to resample from")
                 counted = dict(tally)
-                why += _start_solve_error(fitter, start)
+                why += _start_solve_error(fitter, start, len(t))
                 tally.update(counted)  # the diagnostic solve is not PyBOP's
             if not 0.01 < x0s[k] < 0.99:
                 why += (f"; the pulse starts at x = {x0s[k]:.3g}, outside SPDiffusion's window: "
