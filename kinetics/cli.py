@@ -133,7 +133,9 @@ def cmd_fit_ocp(args) -> int:
 def cmd_gitt(args) -> int:
     from pathlib import Path
 
-    from .analysis.gitt import analyse, plot_diffusivity
+    import pandas as pd
+
+    from .analysis.gitt import analyse, direction_parts, plot_diffusivity
     from .cell import HalfCell
     from .io.cycler import read_time_series
     from .io.gcd import GCDData, segment_time_series
@@ -163,31 +165,55 @@ def cmd_gitt(args) -> int:
         geometry = {"radius_m": cell.working.material.particle_radius_m}
         length_note = (f"L = R/3 with R = {geometry['radius_m'] * 1e6:g} µm from {base.name} "
                        "(state --radius-um or --area-cm2 for your material)")
-    table = analyse(data["time_s"].to_numpy(), data["current_A"].to_numpy(), data["potential_V"].to_numpy(),
-                    mass_g or 1e-3, direction=args.direction, **geometry)
+    parts = direction_parts(data["time_s"].to_numpy(), data["current_A"].to_numpy())
+    tables = []
+    for k, rows in enumerate(parts):  # a file with both directions: each analysed on its own
+        part = data.iloc[rows]
+        tab = analyse(part["time_s"].to_numpy(), part["current_A"].to_numpy(), part["potential_V"].to_numpy(),
+                      mass_g or 1e-3, direction=args.direction if k == 0 else None, **geometry)
+        tables.append(tab.assign(direction="sodiate" if np.median(tab["dE_t_V"]) < 0 else "desodiate"))
+    table = tables[0]
     if mass_g is None:
-        table = table.drop(columns=["capacity_mAh_g"])
+        tables = [t.drop(columns=["capacity_mAh_g"]) for t in tables]
+        table = tables[0]
     out = free_folder(args.out)
     out.mkdir(parents=True, exist_ok=True)
     summary = {"files": [str(f) for f in args.files], "potential_column": args.potential_column,
-               "diffusion_length": length_note, "n_pulses": len(table),
-               "n_skipped": int((table["skipped"] != "").sum()),
-               "n_flagged": int((table["flag"] != "").sum())}
+               "diffusion_length": length_note, "directions": [str(t["direction"].iloc[0]) for t in tables],
+               "n_pulses": sum(len(t) for t in tables),
+               "n_skipped": int(sum((t["skipped"] != "").sum() for t in tables)),
+               "n_flagged": int(sum((t["flag"] != "").sum() for t in tables))}
     identified = None
     if mass_g is not None and not args.no_identify:
         from .fitting.gitt import identify
 
-        frame = data.rename(columns={"potential_V": "voltage_V"})
+        frame = data.iloc[parts[0]].rename(columns={"potential_V": "voltage_V"})
         label = str(args.files[0]) + (f" (+{len(args.files) - 1} files)" if len(args.files) > 1 else "")
         segs = segment_time_series(frame, args.mass_mg, label, Path(str(args.files[0])))
         gcd = GCDData(label, tuple(segs), label, args.mass_mg)
-        direction = args.direction or gcd.first_kind
+        direction = str(table["direction"].iloc[0])
         refine = not args.no_refine and args.potential_column is None
         try:
             identified = identify(base, gcd, table, direction, args.model, refine=refine,
                                   progress=not args.quiet)
         except InvalidValueError as e:  # too few pulses for the OCP or D(x) law: analysis only
             summary["identification_note"] = f"not identified: {e}"
+    if identified is not None and len(tables) == 2:
+        from .analysis.identify import fit_gitt_ocp, hysteresis
+
+        stage = sorted(identified.ocp_fit.ocp.stages, key=lambda st: st.potential_V)[0].name
+        fits = {direction: identified.ocp_fit, str(tables[1]["direction"].iloc[0]): fit_gitt_ocp(tables[1])}
+        if set(fits) == {"sodiate", "desodiate"}:
+            gap, mean = hysteresis(fits["sodiate"], fits["desodiate"], stage)
+            src = (f"identified from {label} by `kinetics gitt`: gap between the {stage} stage potentials "
+                   f"fitted to the sodiation and the desodiation relaxed potentials")
+            role_stage = f"anode.ocp.{stage}.potential"
+            if role_stage in identified.parameter_set and gap >= 0:
+                identified.parameter_set = identified.parameter_set.with_values(
+                    {"anode.ocp.hysteresis": gap, role_stage: mean}, "fitted", src)
+            summary["hysteresis"] = {"stage": stage, "hysteresis_V": gap, "mean_potential_V": mean,
+                                     "sodiation_potential_V": mean - gap / 2,
+                                     "desodiation_potential_V": mean + gap / 2}
     if identified is not None:
         q = table["capacity_mAh_g"].to_numpy() / identified.ocp_fit.ocp.total_capacity_mAh_g
         x = q if direction == "sodiate" else 1.0 - q
@@ -204,10 +230,13 @@ def cmd_gitt(args) -> int:
         summary["stoichiometry_definition"] = "fraction of the charge the whole experiment passed"
         if mass_g is None and not args.no_identify:
             summary["identification_note"] = "identification needs the active mass (--mass-mg)"
-    stoich = x if x is not None else table["charge_fraction"].to_numpy()
+    stoich = list(x if x is not None else table["charge_fraction"].to_numpy())
+    for t in tables[1:]:  # the second direction: charge fraction of its own part
+        stoich += list(t["charge_fraction"].to_numpy())
+    table = pd.concat(tables, ignore_index=True)
     summary["pulses"] = [
-        {"pulse": int(r.pulse), "voltage_V": float(r.voltage_V), "stoichiometry": float(xk),
-         "D_m2_s": None if r.skipped else float(r.D_m2_s),
+        {"pulse": int(r.pulse), "direction": r.direction, "voltage_V": float(r.voltage_V),
+         "stoichiometry": float(xk), "D_m2_s": None if r.skipped else float(r.D_m2_s),
          "D_sqrt_m2_s": None if r.skipped else float(r.D_sqrt_m2_s), "skipped": r.skipped,
          "flag": r.flag}
         for r, xk in zip(table.itertuples(), stoich)]

@@ -73,6 +73,19 @@ def segments(time_s: np.ndarray, current: np.ndarray) -> list[Segment]:
             for a, b in zip(bounds[:-1], bounds[1:]) if on[a]]
 
 
+def direction_parts(time_s, current_A) -> list[slice]:
+    """Row ranges of the directions in a GITT file: one range, or two when the pulses change
+    sign (a sodiation GITT followed by a desodiation GITT). The rest between the two belongs to
+    both: it ends the first part and starts the second."""
+    t = np.asarray(time_s, float)
+    pulses = segments(t, np.asarray(current_A, float))
+    signs = [np.sign(p.current) for p in pulses]
+    for k in range(1, len(pulses)):
+        if signs[k] != signs[0]:
+            return [slice(0, pulses[k].start), slice(pulses[k - 1].stop, len(t))]
+    return [slice(0, len(t))]
+
+
 def _end_value(t: np.ndarray, v: np.ndarray, at: float,
                share: float = FIT_SHARE) -> tuple[float, float, float, float]:
     """A straight line through the last ``share`` of (t, v) (at least :data:`FIT_MIN` samples):

@@ -57,6 +57,19 @@ def pulse_fractions(table: pd.DataFrame, ocp: MultiStageOCP, direction: str) -> 
     return x if direction == "sodiate" else 1.0 - x
 
 
+def hysteresis(sodiation: OCPFit, desodiation: OCPFit, stage: str) -> tuple[float, float]:
+    """(gap [V], mean potential [V]) of ``stage`` between the desodiation and sodiation fits
+    (each from its own direction's relaxed potentials)."""
+    def potential(f: OCPFit) -> float:
+        names = [s.name for s in f.ocp.stages]
+        if stage not in names:
+            raise InvalidValueError("stage", stage, f"one of the fitted stages {names}")
+        return f.ocp.stage(stage).potential_V
+
+    u_sod, u_des = potential(sodiation), potential(desodiation)
+    return u_des - u_sod, 0.5 * (u_des + u_sod)
+
+
 @dataclass(frozen=True)
 class DiffusivityFit:
     """A stage-diffusivity law fitted to analytic D values.
