@@ -40,7 +40,10 @@ def time_seconds(table: pd.DataFrame) -> pd.Series | None:
     if col is not None:
         return values_in(table, col, "s")
     for header in table.columns:
-        if parse_header(header).name in _TIME_NAMES:
+        col = parse_header(header)
+        # only a unit-less column of text (date-times, h:mm:ss): numbers without a unit, or with
+        # a unit that is not a time, are never read as time
+        if col.unit == "" and col.name in _TIME_NAMES and not pd.api.types.is_numeric_dtype(table[header]):
             raw = table[header]
             spans = pd.to_timedelta(raw.astype(str), errors="coerce")
             if spans.notna().mean() > 0.9:
