@@ -36,6 +36,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pybamm
 import pybop
+from pybop_reference import _count_solves  # the same solve counter as the GCD benchmark
 
 #: Drive the model with the exact piecewise-constant current (see :class:`_StepCurrentDataset`)
 #: where the samples allow it; False keeps PyBOP's linear interpolant of the current samples.
@@ -70,18 +71,6 @@ _OCP = "Electrode OCP [V]"
 # --------------------------------------------------------------------------------------------
 # Counting PyBOP's solves
 # --------------------------------------------------------------------------------------------
-
-def _count_solves(simulator, tally: dict) -> None:
-    """Wrap ``simulator.solve_batch`` (every solve of a ``pybop.Problem`` goes through it)."""
-    solve_batch = simulator.solve_batch
-
-    def counted(inputs, calculate_sensitivities=False):
-        tally["solves"] += len(inputs)
-        tally["with_sensitivities"] += len(inputs) if calculate_sensitivities else 0
-        return solve_batch(inputs, calculate_sensitivities)
-
-    simulator.solve_batch = counted
-
 
 def _counting_optimiser(base: type, tally: dict) -> type:
     """``base`` whose constructor first wraps the problem's simulator to count its solves.

@@ -83,6 +83,18 @@ def summarise(table: pd.DataFrame, steps: Sequence[Step], cell_kind: str) -> pd.
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
+def cycler_frame(table: pd.DataFrame, cell_kind: str, active_mass_mg: float) -> pd.DataFrame:
+    """``Time [s]``, ``Current [A]`` and ``Voltage [V]`` of a result table as a cycler records
+    them (current negative while the cell voltage falls: sodiation in a half cell, discharge in
+    a full cell), for ``active_mass_mg`` of the normalising electrode."""
+    sign = 1.0 if cell_kind == "half" else -1.0
+    return pd.DataFrame({
+        "Time [s]": table["time_s"].to_numpy(),
+        "Current [A]": sign * table["current_mA_g"].to_numpy() * active_mass_mg * 1e-6,
+        "Voltage [V]": table["voltage_V"].to_numpy(),
+    })
+
+
 @dataclass
 class Result:
     """What a run produced.
@@ -127,20 +139,13 @@ class Result:
         return out.reset_index(drop=True)
 
     def save_cycler_csv(self, path: str | Path, active_mass_mg: float) -> Path:
-        """Write ``Time [s]``, ``Current [A]`` and ``Voltage [V]`` as a cycler export would
-        (current negative while the cell voltage falls: sodiation in a half cell, discharge in
-        a full cell), for ``active_mass_mg`` of the normalising electrode. Refuses to overwrite."""
+        """Write :func:`cycler_frame` of the whole run as a CSV. Refuses to overwrite."""
         from .parameter_sets import write_atomic
 
         path = Path(path)
         if path.exists():
             raise InvalidValueError("path", str(path), "a file that does not exist yet")
-        sign = 1.0 if self.cell.kind == "half" else -1.0
-        frame = pd.DataFrame({
-            "Time [s]": self.table["time_s"],
-            "Current [A]": sign * self.table["current_mA_g"] * active_mass_mg * 1e-6,
-            "Voltage [V]": self.table["voltage_V"],
-        })
+        frame = cycler_frame(self.table, self.cell.kind, active_mass_mg)
         write_atomic(path, frame.to_csv(index=False, float_format="%.9g"))
         return path
 

@@ -128,7 +128,6 @@ class CurveModel:
             self._solvers[sens] = pybamm.IDAKLUSolver(**SOLVER_SETTINGS,
                                                       output_variables=[names.VARIABLES["voltage"]])
         self.mass_g = cell.active_mass_mg * 1e-3
-        self.n_solves = 0
 
     # ------------------------------------------------------------------ initial state
     def initial_fraction(self, data: GCDData, values: Mapping[str, float]) -> tuple[float, np.ndarray]:
@@ -211,7 +210,6 @@ class CurveModel:
                 if S is not None:
                     S = CubicSpline(out_times, S, axis=0)(grid)
             out.append(CurveOutput(grid, v, S))
-        self.n_solves += 1
         return out
 
 

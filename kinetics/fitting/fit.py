@@ -71,11 +71,6 @@ class CurveFit:
     capacity_mAh_g: np.ndarray
     data_V: np.ndarray
     model_V: np.ndarray
-    time_s: np.ndarray | None = None
-
-    @property
-    def rmse_mV(self) -> float:
-        return float(np.sqrt(np.mean((self.model_V - self.data_V) ** 2)) * 1e3)
 
 
 @dataclass
@@ -265,7 +260,7 @@ class Fitter:
                 model_V = data_V + FAILED_RESIDUAL_V if o is None else o.voltage_V
                 res.append(w * (model_V - data_V))
                 curves.append(CurveFit(d.label, seg.kind, seg.cycle, seg.current_mA_g,
-                                       grid * seg.current_mA_g / 3600.0, data_V, model_V, grid))
+                                       grid * seg.current_mA_g / 3600.0, data_V, model_V))
         self.n_residuals += 1
         self._cache.update(residual_key=key, residual=(np.concatenate(res), curves))
         return self._cache["residual"]

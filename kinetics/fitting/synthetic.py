@@ -8,6 +8,7 @@ on the voltage.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,7 +17,8 @@ import pandas as pd
 
 from ..cell import HalfCell
 from ..errors import InvalidValueError
-from ..protocols import Step
+from ..protocols import Step, gitt, rest
+from ..results import cycler_frame
 from ..simulate import Simulator
 
 #: Samples a virtual cycler logs over a full sodiation (its record interval scales with 1/rate,
@@ -52,11 +54,9 @@ def synthetic_gcd(cell: HalfCell, rates_mA_g: Sequence[float], noise_mV: float =
         steps = (Step("sodiate", float(rate), limit_V=lo, sample_period_s=period),
                  Step("desodiate", float(rate), limit_V=hi, sample_period_s=period))
         result = sim.run(steps)
-        table = result.table.drop_duplicates("time_s")
-        current_A = table["current_mA_g"].to_numpy() * cell.active_mass_mg * 1e-6
-        voltage = table["voltage_V"].to_numpy() + rng.normal(0.0, noise_mV * 1e-3, len(table))
-        out[float(rate)] = pd.DataFrame({"Time [s]": table["time_s"].to_numpy(), "Current [A]": current_A,
-                                         "Voltage [V]": voltage})
+        frame = cycler_frame(result.table.drop_duplicates("time_s"), "half", cell.active_mass_mg)
+        frame["Voltage [V]"] += rng.normal(0.0, noise_mV * 1e-3, len(frame))
+        out[float(rate)] = frame
     return out
 
 
@@ -93,8 +93,6 @@ def virtual_gitt(cell: HalfCell, pulse_mA_g: float = 50.0, pulse_min: float = 10
     noise_mV : float
         Gaussian voltage noise [mV] (seeded), added to every sample, never smoothed.
     """
-    from ..protocols import gitt
-
     if c_rate is not None:
         pulse_mA_g = c_rate * cell.working.material.one_c_mA_g
     lo, hi = cell.window_V
@@ -102,14 +100,10 @@ def virtual_gitt(cell: HalfCell, pulse_mA_g: float = 50.0, pulse_min: float = 10
     q_total = cell.working.material.ocp.total_capacity_mAh_g
     n = int(np.ceil(1.2 * q_total / (pulse_mA_g * pulse_min / 60.0))) + 1
     if direction == "desodiate":  # start from a fully sodiated carbon: a slow sodiation and a rest
-        from ..protocols import Step, rest
-
         pre = (Step("sodiate", float(pulse_mA_g) / 5, limit_V=lo), rest(2.0))
     else:
         pre = ()
     steps = pre + gitt(pulse_mA_g, pulse_min, rest_min, direction, limit, n, first_rest_min)
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = Simulator(cell).run(steps)
@@ -122,10 +116,7 @@ def virtual_gitt(cell: HalfCell, pulse_mA_g: float = 50.0, pulse_min: float = 10
         if len(g) and g["time_s"].iloc[-1] - g["time_s"].iloc[0] < pulse_min * 60.0 * 0.999:
             table = table[table["step"] <= k + 1]
             break
-    table = table.drop_duplicates("time_s")
-    rng = np.random.default_rng(seed)
-    t = table["time_s"].to_numpy()
-    noise = rng.normal(0.0, noise_mV * 1e-3, len(t))
-    return pd.DataFrame({"Time [s]": t - t[0],
-                         "Current [A]": table["current_mA_g"].to_numpy() * cell.active_mass_mg * 1e-6,
-                         "Voltage [V]": table["voltage_V"].to_numpy() + noise})
+    frame = cycler_frame(table.drop_duplicates("time_s"), "half", cell.active_mass_mg)
+    frame["Time [s]"] -= frame["Time [s]"].iloc[0]
+    frame["Voltage [V]"] += np.random.default_rng(seed).normal(0.0, noise_mV * 1e-3, len(frame))
+    return frame

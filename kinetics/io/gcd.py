@@ -335,16 +335,3 @@ def read_gcd(text: str | Path, mass_mg: float | None = None, one_c_mA_g: float =
     if not any(s.kind != "rest" for s in segs):
         raise InvalidValueError(f"{label}", "only rests", "a file with a sodiation or desodiation")
     return GCDData(label, tuple(segs), str(path), mass_mg, dropped)
-
-
-def write_cycler_csv(data_time_s: np.ndarray, current_A: np.ndarray, voltage_V: np.ndarray,
-                     path: str | Path) -> Path:
-    """Write ``Time [s]``, ``Current [A]``, ``Voltage [V]`` (refuses to overwrite; atomic)."""
-    from ..parameter_sets import write_atomic
-
-    path = Path(path)
-    if path.exists():
-        raise InvalidValueError("path", str(path), "a file that does not exist yet")
-    frame = pd.DataFrame({"Time [s]": data_time_s, "Current [A]": current_A, "Voltage [V]": voltage_V})
-    write_atomic(path, frame.to_csv(index=False, float_format="%.9g"))
-    return path
