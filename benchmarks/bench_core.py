@@ -52,19 +52,21 @@ def _case_reference() -> dict:
 
 
 def _case_hc_full() -> dict:
-    from kinetics import FullCell, balance, load
-    from kinetics.models import build
+    import pybamm
+
+    from kinetics import FullCell, load
+    from kinetics.engine import build
 
     t0 = time.perf_counter()
     pset = load("pybamm:Chayambuka2022")
     convert = time.perf_counter() - t0
-    i1c = float(pset.pybamm_values["Current function [A]"])
-    cell = FullCell(pset, pset, None, "DFN")
+    reference = pybamm.ParameterValues("Chayambuka2022")
+    i1c = float(reference["Current function [A]"])
+    cell = FullCell(pset, pset, None, "DFN")  # the set's own loadings and initial state
     t0 = time.perf_counter()
-    built = build(cell, balance=balance(cell))
+    built = build(cell)
     build_s = time.perf_counter() - t0
-    built.parameter_values["Lower voltage cut-off [V]"] = float(
-        pset.pybamm_values["Lower voltage cut-off [V]"])
+    built.parameter_values["Lower voltage cut-off [V]"] = float(reference["Lower voltage cut-off [V]"])
     out = _cold_and_warm(built.model, built.parameter_values, i1c)
     out["cold_s"] += build_s  # building hc-kinetics' model belongs to the cold start
     out["conversion_s"] = convert

@@ -49,11 +49,10 @@ def main() -> int:
     from pybop_reference import fit_with_pybop
 
     import kinetics as hk
+    from kinetics.engine import SOLVER_SETTINGS, build
     from kinetics.fitting import fit, make_parameters
-    from kinetics.fitting.synthetic import write_synthetic_gcd
     from kinetics.io.gcd import read_gcd
-    from kinetics.models import build
-    from kinetics.simulate import SOLVER_SETTINGS
+    from kinetics.virtual import write_virtual_gcd
 
     cell = hk.HalfCell("MPCC-1-ether", "SPMe")
     truth = {n: cell.pset.value(n) for n in NAMES}
@@ -61,7 +60,7 @@ def main() -> int:
     bounds = dict(zip(NAMES, BOUNDS))
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        paths = write_synthetic_gcd(cell, RATES, folder, noise_mV=2.0, seed=1)
+        paths = write_virtual_gcd(cell, RATES, folder, noise_mV=2.0, seed=1)
         datasets = []
         for p in paths:
             f = pd.read_csv(p)

@@ -40,8 +40,8 @@ def main() -> int:
     import kinetics as hk
     from kinetics.analysis.gitt import analyse
     from kinetics.fitting.gitt import identify
-    from kinetics.fitting.synthetic import virtual_gitt
     from kinetics.io.gcd import read_gcd
+    from kinetics.virtual import virtual_gitt
 
     base = hk.load("MPCC-1-ether")
     truth_set = base.with_values({n: 0.1 * base.value(n) for n in D_NAMES}, "assumed", "benchmark truth")

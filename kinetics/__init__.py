@@ -6,22 +6,43 @@ The public names are few; each is documented with units::
     import kinetics as hk
     cell = hk.HalfCell("MPCC-1-ether")
     result = hk.run(cell, hk.rate_test([20, 200, 2000]))
+
+The package's layers, each importing only those below it (``ARCHITECTURE.md``): ``physics`` →
+``sets`` → ``cells`` → ``protocols`` → ``engine`` (the only code that imports PyBaMM/CasADi) →
+``results`` → ``io``, ``analysis``, ``fitting``, ``design``, ``virtual``, ``validation`` →
+``workflows`` → ``cli``.
 """
 
-from .cell import FullCell, HalfCell
-from .design import Balance, balance
-from .errors import InvalidValueError, KineticsError, SimulationWarning, UnknownNameError
-from .ocp import MultiStageOCP, Stage, ThreeStageOCP
-from .parameter_sets import ParameterSet, available, load
+from .cells import Balance, FullCell, HalfCell
+from .design import balance, balanced
+from .errors import InvalidValueError, KineticsError, RunFailedError, SimulationWarning, UnknownNameError
+from .physics import (
+    ActiveMaterial,
+    CellDesign,
+    Coating,
+    ConstantDiffusivity,
+    Electrode,
+    Electrolyte,
+    MultiStageOCP,
+    SodiumMetal,
+    Stage,
+    StageDiffusivity,
+    ThreeStageOCP,
+)
 from .protocols import Step, charge, desodiate, discharge, rate_test, rest, sodiate
-from .results import Result
-from .simulate import Simulator, run
-from .transport import StageDiffusivity
+from .results import Result, Simulator, run
+from .sets import ParameterSet, available, load
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ActiveMaterial",
     "Balance",
+    "CellDesign",
+    "Coating",
+    "ConstantDiffusivity",
+    "Electrode",
+    "Electrolyte",
     "FullCell",
     "HalfCell",
     "InvalidValueError",
@@ -29,8 +50,10 @@ __all__ = [
     "MultiStageOCP",
     "ParameterSet",
     "Result",
+    "RunFailedError",
     "SimulationWarning",
     "Simulator",
+    "SodiumMetal",
     "Stage",
     "StageDiffusivity",
     "Step",
@@ -38,6 +61,7 @@ __all__ = [
     "UnknownNameError",
     "available",
     "balance",
+    "balanced",
     "charge",
     "desodiate",
     "discharge",

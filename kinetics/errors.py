@@ -43,5 +43,9 @@ class ParameterFileError(KineticsError, ValueError):
     """A parameter-set file that cannot be read or is incomplete."""
 
 
+class RunFailedError(KineticsError, RuntimeError):
+    """A simulation that was needed whole stopped early (solver failure, infeasible step)."""
+
+
 class SimulationWarning(UserWarning):
     """A solve that stopped early (solver failure at a high rate, infeasible step)."""

@@ -2,8 +2,8 @@
 
 Currents are specific currents in mA per gram of active material (the working electrode in a
 half cell, the anode in a full cell), or C-rates with an explicit 1C in mA/g (each material's
-``one_c_current`` entry: 300 mA/g for the carbons here). Steps are turned into
-``pybamm.step`` objects by :func:`to_pybamm_steps`.
+``one_c_current`` entry: 300 mA/g for the carbons here). The engine
+(:mod:`kinetics.engine.steps`) turns steps into PyBaMM's; this module knows no solver.
 
 Verbs: in a half cell ``sodiate``/``desodiate`` act on the working electrode; in a full cell
 ``charge`` sodiates the anode and ``discharge`` desodiates it.
@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import pybamm
 
-from . import _pybamm_names as names
 from .errors import InvalidValueError, UnknownNameError
 
 Direction = Literal["sodiate", "desodiate", "charge", "discharge", "rest"]
@@ -185,31 +183,32 @@ def check_window(steps: Iterable[Step], window_V: tuple[float, float], cell_kind
                                     f"a voltage inside the cell's window {lo}–{hi} V")
 
 
-def to_pybamm_steps(steps: Sequence[Step], cell_kind: Literal["half", "full"], current_A,
-                    one_c_mA_g: float, capacity_mAh_g: float) -> list:
-    """``(index of our step, pybamm.step)`` pairs for ``steps`` (CC-CV gives two pairs).
+def voltage_falls(cell_kind: str, direction: str) -> bool:
+    """Whether the cell voltage falls during a current step in ``direction`` (half cell: the
+    carbon's potential falls while it is sodiated)."""
+    return direction in _FALLING[cell_kind]
 
-    ``current_A`` converts mA/g into A; ``capacity_mAh_g`` bounds each current step's time
-    (1.6 × the time to pass the electrode's whole capacity) so a step never runs forever.
+
+@dataclass(frozen=True)
+class ReplayStep:
+    """A step of a measured protocol replayed for a fit: a constant specific current for a
+    fixed duration (so step ends never move with the parameters), with the times at which the
+    model's voltage is wanted.
+
+    Attributes
+    ----------
+    direction : {"sodiate", "desodiate", "rest"}
+        What happens to the working electrode of a half cell.
+    current_mA_g : float
+        Magnitude of the specific current [mA/g]; 0 for a rest.
+    duration_s : float
+        Length of the step [s].
+    output_times_s : numpy.ndarray or None
+        Times from the start of the step [s] at which the voltage is returned; None for a step
+        that only carries the state.
     """
-    out = []
-    for k, s in enumerate(steps):
-        if s.direction == "rest":
-            seconds = s.duration_h * 3600.0
-            out.append((k, pybamm.step.rest(seconds, period=s.sample_period_s or max(seconds / 100.0, 1.0))))
-            continue
-        i_mA_g = s.current_mA_g(one_c_mA_g)
-        sign = names.current_sign(cell_kind, s.direction)
-        t_max = s.duration_h * 3600.0 if s.duration_h else 1.6 * capacity_mAh_g / i_mA_g * 3600.0
-        falling = s.direction in _FALLING[cell_kind]
-        term = []
-        if s.limit_V is not None:
-            term.append(f"{'<' if falling else '>'}{s.limit_V} V")
-        period = s.sample_period_s or t_max / 400.0
-        out.append((k, pybamm.step.current(sign * current_A(i_mA_g), termination=term or None,
-                                           duration=t_max, period=period)))
-        if s.hold_until_mA_g is not None and s.limit_V is not None:
-            i_end = current_A(s.hold_until_mA_g)
-            out.append((k, pybamm.step.voltage(s.limit_V, termination=f"<{i_end * 1e3:.9f} mA",
-                                               duration=t_max, period=period)))
-    return out
+
+    direction: str
+    current_mA_g: float
+    duration_s: float
+    output_times_s: np.ndarray | None = None

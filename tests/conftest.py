@@ -1,14 +1,26 @@
-"""Shared fixtures. Tolerances are justified where they are written."""
+"""Shared fixtures and the folder markers. Tolerances are justified where they are written.
 
-import warnings
+Markers follow the folder: every test in ``tests/unit`` is marked ``unit`` (pure functions and
+bad input; no PyBaMM model is built there), ``tests/integration`` ``integration`` (real PyBaMM
+solves), ``tests/regression`` ``regression`` (certified numbers: papers, calibrations).
+"""
+
+from pathlib import Path
 
 import pytest
 
-warnings.filterwarnings("ignore", category=DeprecationWarning)
+FOLDERS = ("unit", "integration", "regression")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        folder = Path(str(item.fspath)).parent.name
+        if folder in FOLDERS:
+            item.add_marker(getattr(pytest.mark, folder))
 
 
 @pytest.fixture(scope="session")
 def mpcc1_ocp():
-    from kinetics.cell import HalfCell
+    from kinetics.cells import HalfCell
 
     return HalfCell("MPCC-1-ether").working.material.ocp

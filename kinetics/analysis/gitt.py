@@ -52,13 +52,15 @@ FIT_MIN = 5
 
 
 @dataclass(frozen=True)
-class Segment:
+class Pulse:
+    """Rows ``start`` to ``stop`` (exclusive) of a pulse and its median current."""
+
     start: int
     stop: int  # exclusive
     current: float
 
 
-def segments(time_s: np.ndarray, current: np.ndarray) -> list[Segment]:
+def pulses_of(time_s: np.ndarray, current: np.ndarray) -> list[Pulse]:
     """Contiguous runs of samples with |I| above :data:`PULSE_THRESHOLD` of the largest |I|."""
     if len(time_s) != len(current) or len(time_s) < 3:
         raise InvalidValueError("data", len(time_s), "at least three samples of time and current")
@@ -69,7 +71,7 @@ def segments(time_s: np.ndarray, current: np.ndarray) -> list[Segment]:
     on = np.abs(current) > PULSE_THRESHOLD * np.max(np.abs(current))
     edges = np.flatnonzero(np.diff(on.astype(int))) + 1
     bounds = np.r_[0, edges, len(on)]
-    return [Segment(int(a), int(b), float(np.median(current[a:b])))
+    return [Pulse(int(a), int(b), float(np.median(current[a:b])))
             for a, b in zip(bounds[:-1], bounds[1:]) if on[a]]
 
 
@@ -78,7 +80,7 @@ def direction_parts(time_s, current_A) -> list[slice]:
     sign (a sodiation GITT followed by a desodiation GITT). The rest between the two belongs to
     both: it ends the first part and starts the second."""
     t = np.asarray(time_s, float)
-    pulses = segments(t, np.asarray(current_A, float))
+    pulses = pulses_of(t, np.asarray(current_A, float))
     signs = [np.sign(p.current) for p in pulses]
     for k in range(1, len(pulses)):
         if signs[k] != signs[0]:
@@ -160,7 +162,7 @@ def analyse(time_s, current_A, voltage_V, mass_g: float, radius_m: float | None 
         raise InvalidValueError("direction", direction, "'sodiate' or 'desodiate'")
     keep = np.isfinite(t) & np.isfinite(i) & np.isfinite(v)
     t, i, v = t[keep], i[keep], v[keep]
-    pulses = segments(t, i)
+    pulses = pulses_of(t, i)
     if not pulses:
         raise InvalidValueError("current", "no pulse found", "pulses whose |I| stands out from rests")
     main_sign = np.sign(np.median([p.current for p in pulses]))

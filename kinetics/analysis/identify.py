@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import least_squares
 
 from ..errors import InvalidValueError
-from ..ocp import MultiStageOCP
-from ..transport import StageDiffusivity
+from ..physics.form_fits import fit_stage_diffusivity as fit_law
+from ..physics.ocp import MultiStageOCP
+from ..physics.transport import StageDiffusivity
 from .ocp_fit import OCPFit, fit_ocp_arrays
 
 #: Flags whose D is left out of the D(x) fit (not a diffusivity at all).
@@ -100,20 +100,9 @@ def fit_stage_diffusivity(table: pd.DataFrame, ocp: MultiStageOCP, direction: st
     pots = [s.potential_V for s in ocp.stages]
     U_pulse = table.loc[use, "voltage_V"].to_numpy(float)
     u_min0 = float(U_pulse[np.argmin(logD)])
-
-    def law(p, xx):
-        D = StageDiffusivity(*np.exp(p[:3]), p[3], p[4], np.exp(p[5]), activation_energy_J_mol)
-        return np.log(D(xx, ocp))
-
-    def residual(p):
-        return law(p, x) - logD
-
     med = float(np.median(logD))
-    p0 = np.array([med + 1.0, med, med + 0.5, u_min0, 1.0, np.log(0.08)])
     lo = np.array([med - 12, med - 12, med - 12, min(pots) - 0.2, 0.0, np.log(0.005)])
     hi = np.array([med + 12, med + 12, med + 12, max(pots) + 0.5, 6.0, np.log(1.0)])
-    sol = least_squares(residual, np.clip(p0, lo + 1e-9, hi - 1e-9), bounds=(lo, hi), x_scale="jac")
-    p = sol.x
-    D = StageDiffusivity(*np.exp(p[:3]), p[3], p[4], np.exp(p[5]), activation_energy_J_mol)
-    rmse = float(np.sqrt(np.mean(sol.fun ** 2)) / np.log(10))
-    return DiffusivityFit(D, rmse, int(use.sum()))
+    p0 = np.clip([med + 1.0, med, med + 0.5, u_min0, 1.0, np.log(0.08)], lo + 1e-9, hi - 1e-9)
+    D, rmse_ln = fit_law(x, logD, ocp, p0, lo, hi, activation_energy_J_mol=activation_energy_J_mol)
+    return DiffusivityFit(D, rmse_ln / np.log(10), int(use.sum()))

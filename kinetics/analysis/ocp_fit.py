@@ -16,17 +16,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import least_squares
 
 from ..errors import InvalidValueError
 from ..io.columns import find, values_in
-from ..ocp import (
-    ANODE_STAGE_NAMES,
-    MultiStageOCP,
-    Stage,
-    potential_from_stoichiometry,
-    stoichiometry_from_potential,
-)
+from ..io.cycler import read_table
+from ..physics.form_fits import fit_stages
+from ..physics.ocp import ANODE_STAGE_NAMES, MultiStageOCP, Stage
 
 MIN_POINTS = 10
 _STOICHIOMETRY_NAMES = ("stoichiometr", "sto", "soc", "x", "sodium fraction", "lithium fraction")
@@ -72,7 +67,7 @@ class OCPFit:
                 "reversed_axis": self.reversed_axis}
 
 
-def read_table(path: str | Path, mass_mg: float | None = None, capacity_Ah: float | None = None):
+def read_ocp_table(path: str | Path, mass_mg: float | None = None, capacity_Ah: float | None = None):
     """Read (abscissa, potential [V], kind, dropped rows) from a CSV or Excel file.
 
     ``kind`` is "stoichiometry" or "specific capacity" [mAh/g]. A capacity column in A.h or
@@ -82,7 +77,7 @@ def read_table(path: str | Path, mass_mg: float | None = None, capacity_Ah: floa
     path = Path(path)
     if not path.exists():
         raise InvalidValueError("FILE", str(path), "an existing CSV or Excel file")
-    table = pd.read_excel(path) if path.suffix.lower() in (".xlsx", ".xls") else pd.read_csv(path)
+    table = read_table(path)
     headers = ", ".join(repr(str(c)) for c in table.columns)
     pot = find(table, ("potential",))
     if pot is None:
@@ -124,61 +119,10 @@ def read_table(path: str | Path, mass_mg: float | None = None, capacity_Ah: floa
     return data["a"].to_numpy(), data["U"].to_numpy(), kind, dropped
 
 
-def fit_stages(x: np.ndarray, U: np.ndarray, names: tuple[str, ...],
-               fit_scale: bool = False) -> tuple[list[tuple[str, float, float, float]], float]:
-    """Least-squares stages (name, X, U_j, ω_j), highest potential first, for x(U) data.
-
-    Three starts (stage widths 1, 3 and 8 at evenly spread potential quantiles); the start
-    with the lowest residual wins, then is refined on U. With ``fit_scale`` the data are
-    x·s with an unknown scale s ≥ 1 (a capacity table that does not reach the full electrode);
-    returns the stages and s (1 without ``fit_scale``).
-    """
-    n = len(names)
-    q = np.quantile(U, np.linspace(0.85, 0.1, n))
-    span = float(U.max() - U.min())
-
-    def unpack(p):
-        w = np.exp(p[:n])
-        return w / w.sum(), p[n:2 * n], np.exp(p[2 * n:3 * n])
-
-    def scale(p):
-        return float(np.exp(p[3 * n])) if fit_scale else 1.0
-
-    def residual(p):
-        X, U0, om = unpack(p)
-        return stoichiometry_from_potential(U, X, U0, om) - x / scale(p)
-
-    extra_lo, extra_hi, extra_0 = ([0.0], [np.log(3.0)], [0.05]) if fit_scale else ([], [], [])
-    lower = np.r_[[-8.0] * n, q - span - 0.5, [np.log(0.05)] * n, extra_lo]
-    upper = np.r_[[8.0] * n, q + span + 0.5, [np.log(40.0)] * n, extra_hi]
-    best = None
-    for width in (1.0, 3.0, 8.0):
-        p0 = np.r_[np.zeros(n), q, [np.log(width)] * n, extra_0]
-        sol = least_squares(residual, p0, bounds=(lower, upper), x_scale="jac", max_nfev=4000)
-        if best is None or sol.cost < best.cost:
-            best = sol
-    inside = (x > 1e-6) & (x < 1 - 1e-6)
-
-    def residual_U(p):  # refine on the potential itself, the quantity the RMSE reports
-        X, U0, om = unpack(p)
-        xs = np.clip(x[inside] / scale(p), 1e-12, 1 - 1e-12)
-        return potential_from_stoichiometry(xs, X, U0, om) - U[inside]
-
-    try:
-        refined = least_squares(residual_U, best.x, bounds=(lower, upper), x_scale="jac", max_nfev=300)
-        if np.all(np.isfinite(refined.fun)):
-            best = refined
-    except (ValueError, FloatingPointError):  # keep the stoichiometry fit
-        pass
-    X, U0, om = unpack(best.x)
-    order = np.argsort(-U0)
-    return [(names[i], float(X[j]), float(U0[j]), float(om[j])) for i, j in enumerate(order)], scale(best.x)
-
-
 def fit_ocp(path: str | Path, n_stages: int = 3, mass_mg: float | None = None,
             capacity_Ah: float | None = None) -> OCPFit:
     """Read ``path`` and fit an ``n_stages`` OCP (see module docstring)."""
-    a, U, kind, dropped = read_table(path, mass_mg, capacity_Ah)
+    a, U, kind, dropped = read_ocp_table(path, mass_mg, capacity_Ah)
     return fit_ocp_arrays(a, U, kind, n_stages, dropped)
 
 

@@ -10,7 +10,7 @@ capacity at constant current), times the file's weight:
 
 and is minimised by scipy's trust-region-reflective least squares [1]_ over the transformed
 parameters z (:mod:`kinetics.fitting.parameters`), with the Jacobian from the forward
-sensitivities that PyBaMM's IDAKLU solver integrates (:mod:`kinetics.fitting.engine`):
+sensitivities that PyBaMM's IDAKLU solver integrates (:mod:`kinetics.fitting.model`):
 no finite differences and no model rebuilds. A failed solve gives a residual of
 :data:`FAILED_RESIDUAL_V` on every point of that file (large but finite), so the optimiser
 steps back instead of crashing.
@@ -28,7 +28,6 @@ References
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -37,12 +36,13 @@ import numpy as np
 from scipy.optimize import least_squares
 from scipy.stats import qmc
 
-from ..cell import HalfCell
+from ..cells import HalfCell
 from ..errors import InvalidValueError
 from ..io.gcd import GCDData
-from ..parameter_sets import ParameterSet
-from .engine import GRID_POINTS, CurveModel, residual_grid
-from .parameters import FitParameter
+from ..progress import Progress
+from ..sets import ParameterSet
+from .model import GRID_POINTS, CurveModel, residual_grid
+from .parameters import Parameter, Parameters, Tie
 
 #: Loss of the first phase (scipy name) and its scale [V]: far from the optimum, a trial with
 #: too little capacity is driven past its cut-off and errs by volts on a few points; a soft-L1
@@ -80,9 +80,10 @@ class FitResult:
     Attributes
     ----------
     values, stderr : dict
-        Best-fit value and standard error of each parameter (internal units).
+        Best-fit value and standard error of each parameter and tied quantity (internal units;
+        0 for a fixed parameter).
     correlation : numpy.ndarray
-        Correlation matrix of the parameters (order of :attr:`parameters`).
+        Correlation matrix of the varied parameters (order of :attr:`names`).
     rmse_mV : dict
         RMSE [mV] per file over its fitted curves.
     n_evaluations : int
@@ -95,7 +96,7 @@ class FitResult:
         at a bound.
     """
 
-    parameters: tuple[FitParameter, ...]
+    parameters: tuple[Parameter, ...]
     values: dict[str, float]
     stderr: dict[str, float]
     correlation: np.ndarray
@@ -113,10 +114,12 @@ class FitResult:
     files: tuple[str, ...]
     n_starts: int = 1
     fitter: Fitter | None = field(default=None, repr=False)
+    ties: tuple[Tie, ...] = ()
 
     @property
     def names(self) -> list[str]:
-        return [p.name for p in self.parameters]
+        """The varied parameters (the rows and columns of :attr:`correlation`)."""
+        return [p.name for p in self.parameters if p.vary]
 
     @property
     def rmse_all_mV(self) -> float:
@@ -127,24 +130,27 @@ class FitResult:
         """The base set with the fitted values (kind ``fitted``, source naming the files)."""
         pset = self.base_set
         files = ", ".join(self.files)
-        for p in self.parameters:
-            if p.is_initial_fraction:
+        fitted = [p.name for p in self.parameters if p.vary] + [t.name for t in self.ties]
+        for n in fitted:
+            if n.startswith("initial_fraction:"):
                 continue
-            v, s = self.values[p.name], self.stderr[p.name]
+            v, s = self.values[n], self.stderr[n]
             src = (f"fitted to {files} by hc-kinetics (`kinetics fit`, {self.model}, "
                    f"{len(self.files)} file(s), RMSE {self.rmse_all_mV:.2f} mV): {v:.6g} ± {s:.2g} "
                    f"(1 standard error)")
-            pset = pset.with_values({p.name: v}, "fitted", src)
+            pset = pset.with_values({n: v}, "fitted", src)
         return replace(pset, name=name or f"{self.base_set.name}-fitted",
                        description=f"{self.base_set.description}; fitted to {files}")
 
     def to_json(self) -> dict:
-        names = self.names
         return {
-            "parameters": {n: {"value": self.values[n], "stderr": self.stderr[n],
-                               "start": p.start, "lower": p.lower, "upper": p.upper, "log": p.log}
-                           for n, p in zip(names, self.parameters)},
-            "correlation": {"names": names, "matrix": np.round(self.correlation, 6).tolist()},
+            "parameters": {p.name: {"value": self.values[p.name], "stderr": self.stderr[p.name],
+                                    "start": p.value, "lower": p.lower, "upper": p.upper, "log": p.log,
+                                    "vary": p.vary}
+                           for p in self.parameters},
+            "ties": {t.name: {"source": t.source, "factor": t.factor, "value": self.values[t.name]}
+                     for t in self.ties},
+            "correlation": {"names": self.names, "matrix": np.round(self.correlation, 6).tolist()},
             "rmse_mV": self.rmse_mV,
             "rmse_all_mV": self.rmse_all_mV,
             "n_evaluations": self.n_evaluations,
@@ -198,14 +204,14 @@ class Fitter:
         parameter not fitted).
     data : sequence of GCDData
         The measured files.
-    parameters : sequence of FitParameter
+    parameters : sequence of Parameter, or Parameters (with ties)
     weights : mapping, optional
         File label → weight of its residuals (default 1).
     model : CurveModel, optional
         A model already built for the same cell and set names (re-used, e.g. to predict).
     """
 
-    def __init__(self, cell: HalfCell, data: Sequence[GCDData], parameters: Sequence[FitParameter],
+    def __init__(self, cell: HalfCell, data: Sequence[GCDData], parameters: Sequence[Parameter] | Parameters,
                  weights: Mapping[str, float] | None = None, grid_points: int = GRID_POINTS,
                  model: CurveModel | None = None):
         if not data:
@@ -214,16 +220,18 @@ class Fitter:
         if len(set(labels)) != len(labels):
             raise InvalidValueError("DATA", labels, "distinct files")
         check_data(data, cell)
-        if cell.model == "DFN" and any(".ocp." in p.name for p in parameters):
+        self.problem = parameters if isinstance(parameters, Parameters) else Parameters(parameters)
+        if cell.model == "DFN" and any(".ocp." in n for n in self.problem.names):
             raise InvalidValueError("--model", "DFN", "SPM or SPMe when fitting OCP parameters (PyBaMM 26.10 "
                                     "cannot discretise the DFN half cell with OCP stage inputs)")
-        self.cell, self.data, self.parameters = cell, list(data), list(parameters)
+        self.cell, self.data = cell, list(data)
+        self.parameters = self.problem.parameters
         self.weights = {d.label: float((weights or {}).get(d.label, 1.0)) for d in data}
         for k, w in self.weights.items():
             if not (np.isfinite(w) and w > 0):
                 raise InvalidValueError(f"weight of {k}", w, "a positive number")
         self.grid_points = grid_points
-        self.set_names = [p.name for p in self.parameters if not p.is_initial_fraction]
+        self.set_names = [n for n in self.problem.names if not n.startswith("initial_fraction:")]
         self.model = model if model is not None else CurveModel(cell, self.set_names)
         self.n_residuals = 0
         self.n_jacobians = 0
@@ -232,16 +240,14 @@ class Fitter:
 
     # ----------------------------------------------------------------- transforms
     def values(self, z: np.ndarray) -> dict[str, float]:
-        return {p.name: p.from_z(float(zi)) for p, zi in zip(self.parameters, z)}
+        return self.problem.values(z)
 
     def z_of(self, values: Mapping[str, float]) -> np.ndarray:
-        return np.array([p.to_z(values[p.name]) for p in self.parameters])
+        return self.problem.z_of(values)
 
     @property
     def z_bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        lo = np.array([p.to_z(p.lower) for p in self.parameters])
-        hi = np.array([p.to_z(p.upper) for p in self.parameters])
-        return lo, hi
+        return self.problem.z_bounds
 
     # ----------------------------------------------------------------- evaluation
     def evaluate(self, z: np.ndarray) -> tuple[np.ndarray, list[CurveFit]]:
@@ -271,15 +277,15 @@ class Fitter:
         if self._cache.get("jacobian_key") == key:
             return self._cache["jacobian"]
         values = self.values(z)
-        dv_dz = np.array([p.dvalue_dz(values[p.name]) for p in self.parameters])
+        dv_dz = self.problem.dvalues_dz(values)
         rows = []
         for d, outs in zip(self.data, self._simulate_all(values, True)):
             w = self.weights[d.label]
             segs = self._fitted_segments(d)
             for seg, o in zip(segs, outs or [None] * len(segs)):
                 n = len(residual_grid(seg, self.grid_points))
-                J = np.zeros((n, len(self.parameters))) if o is None else self._jacobian_rows(o, d.label)
-                rows.append(w * J * dv_dz)
+                J = np.zeros((n, dv_dz.shape[0])) if o is None else self._jacobian_rows(o, d.label)
+                rows.append(w * J @ dv_dz)
         self.n_jacobians += 1
         self._cache.update(jacobian_key=key, jacobian=np.vstack(rows))
         return self._cache["jacobian"]
@@ -305,15 +311,15 @@ class Fitter:
         return out
 
     def _jacobian_rows(self, o, label: str) -> np.ndarray:
-        """dV/dp in the order of :attr:`parameters` (set names, then this file's initial
-        fraction if fitted; another file's initial fraction has no effect here)."""
+        """dV/dp in the order of :attr:`Parameters.names` (a file's own initial fraction from
+        the last sensitivity column; another file's initial fraction has no effect here)."""
         S = o.sensitivities
         cols = []
-        for p in self.parameters:
-            if p.is_initial_fraction:
-                cols.append(S[:, -1] if p.file_label == label else np.zeros(len(o.time_s)))
+        for n in self.problem.names:
+            if n.startswith("initial_fraction:"):
+                cols.append(S[:, -1] if n.split(":", 1)[1] == label else np.zeros(len(o.time_s)))
             else:
-                cols.append(S[:, self.set_names.index(p.name)])
+                cols.append(S[:, self.set_names.index(n)])
         return np.column_stack(cols)
 
     @property
@@ -328,7 +334,10 @@ def _uncertainties(fitter: Fitter, z: np.ndarray, J: np.ndarray, r: np.ndarray):
     cov = s2 * np.linalg.pinv(J.T @ J)
     sd_z = np.sqrt(np.clip(np.diag(cov), 0, None))
     values = fitter.values(z)
-    stderr = {p.name: float(abs(p.dvalue_dz(values[p.name])) * s) for p, s in zip(fitter.parameters, sd_z)}
+    # every value (fixed, varied, tied) by the delta method through d value / d z
+    M = fitter.problem.dvalues_dz(values)
+    sd_all = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", M, cov, M), 0, None))
+    stderr = {name: float(s) for name, s in zip(fitter.problem.names, sd_all)}
     with np.errstate(invalid="ignore", divide="ignore"):
         corr = cov / np.outer(sd_z, sd_z)
     corr = np.where(np.isfinite(corr), corr, 0.0)
@@ -338,8 +347,8 @@ def _uncertainties(fitter: Fitter, z: np.ndarray, J: np.ndarray, r: np.ndarray):
 
 def _notes(fitter: Fitter, values, stderr, corr) -> tuple[list[str], list[str]]:
     notes, weak = [], []
-    names = [p.name for p in fitter.parameters]
-    for p in fitter.parameters:
+    names = [p.name for p in fitter.problem.free]
+    for p in fitter.problem.free:
         v, s = values[p.name], stderr[p.name]
         rel = s / abs(v) if v != 0 else np.inf
         if not np.isfinite(s) or rel > RELATIVE_STDERR_WARNING:
@@ -358,7 +367,7 @@ def _notes(fitter: Fitter, values, stderr, corr) -> tuple[list[str], list[str]]:
     return notes, weak
 
 
-def fit(cell: HalfCell, data: Sequence[GCDData], parameters: Sequence[FitParameter],
+def fit(cell: HalfCell, data: Sequence[GCDData], parameters: Sequence[Parameter] | Parameters,
         weights: Mapping[str, float] | None = None, n_starts: int = 1, max_evaluations: int = 60,
         seed: int = 0, progress: bool = False, grid_points: int = GRID_POINTS) -> FitResult:
     """Fit ``parameters`` of ``cell``'s set to measured files.
@@ -369,8 +378,9 @@ def fit(cell: HalfCell, data: Sequence[GCDData], parameters: Sequence[FitParamet
         Carries the parameter set (defaults of everything not fitted) and the model family.
     data : sequence of GCDData
         Measured files (:func:`kinetics.io.gcd.read_gcd`).
-    parameters : sequence of FitParameter
-        What to fit (:func:`kinetics.fitting.parameters.make_parameters`).
+    parameters : sequence of Parameter, or Parameters
+        What to fit (:func:`kinetics.fitting.parameters.make_parameters`; ties through
+        :class:`~kinetics.fitting.parameters.Parameters`).
     weights : mapping, optional
         File label → weight of its residuals.
     n_starts : int
@@ -388,37 +398,36 @@ def fit(cell: HalfCell, data: Sequence[GCDData], parameters: Sequence[FitParamet
     t0 = time.perf_counter()
     fitter = Fitter(cell, data, parameters, weights, grid_points)
     lo, hi = fitter.z_bounds
-    starts = [fitter.z_of({p.name: p.start for p in fitter.parameters})]
+    starts = [fitter.problem.start]
     if n_starts > 1:
         sample = qmc.LatinHypercube(d=len(lo), seed=seed).random(n_starts - 1)
         starts.extend(lo + sample[k] * (hi - lo) for k in range(n_starts - 1))
 
+    bar = Progress(None, "fit", enabled=progress, unit="evaluation")
+
     def fun(z):
         r = fitter.evaluate(z)[0]
-        if progress:
-            rms = np.sqrt(np.mean(r ** 2)) * 1e3
-            sys.stderr.write(f"\rfit: {fitter.n_evaluations:3d} model evaluations, RMSE {rms:8.2f} mV, "
-                             f"{time.perf_counter() - t0:6.1f} s ")
-            sys.stderr.flush()
+        bar.advance(status=f"RMSE {np.sqrt(np.mean(r ** 2)) * 1e3:.2f} mV")
         return r
 
     def jac(z):
-        return fitter.jacobian(z)
+        J = fitter.jacobian(z)
+        bar.advance()
+        return J
 
     best = None
-    for k, z0 in enumerate(starts):
-        if progress and len(starts) > 1:
-            sys.stderr.write(f"\nstart {k + 1}/{len(starts)}\n")
-        sol = least_squares(fun, z0, jac=jac, bounds=(lo, hi), method="trf", x_scale=1.0,
-                            loss=ROBUST_LOSS, f_scale=ROBUST_SCALE_V, ftol=1e-8, xtol=1e-8, gtol=1e-8,
-                            max_nfev=max_evaluations)
-        if ROBUST_LOSS != "linear" and sol.status >= 0:  # polish: plain least squares from there
-            sol = least_squares(fun, sol.x, jac=jac, bounds=(lo, hi), method="trf", x_scale=1.0,
-                                ftol=1e-8, xtol=1e-8, gtol=1e-8, max_nfev=max_evaluations)
-        if best is None or sol.cost < best.cost:
-            best = sol
-    if progress:
-        sys.stderr.write("\n")
+    with bar:
+        for k, z0 in enumerate(starts):
+            if len(starts) > 1:
+                bar.status(f"start {k + 1}/{len(starts)}")
+            sol = least_squares(fun, z0, jac=jac, bounds=(lo, hi), method="trf", x_scale=1.0,
+                                loss=ROBUST_LOSS, f_scale=ROBUST_SCALE_V, ftol=1e-8, xtol=1e-8, gtol=1e-8,
+                                max_nfev=max_evaluations)
+            if ROBUST_LOSS != "linear" and sol.status >= 0:  # polish: plain least squares from there
+                sol = least_squares(fun, sol.x, jac=jac, bounds=(lo, hi), method="trf", x_scale=1.0,
+                                    ftol=1e-8, xtol=1e-8, gtol=1e-8, max_nfev=max_evaluations)
+            if best is None or sol.cost < best.cost:
+                best = sol
     z = best.x
     r, curves = fitter.evaluate(z)
     J = fitter.jacobian(z)
@@ -438,7 +447,8 @@ def fit(cell: HalfCell, data: Sequence[GCDData], parameters: Sequence[FitParamet
         rmse[d.label] = float(np.sqrt(np.mean(diffs ** 2)) * 1e3)
     return FitResult(tuple(fitter.parameters), values, stderr, corr, rmse, curves, fitter.n_evaluations,
                      fitter.n_jacobians, time.perf_counter() - t0, converged, message, notes, weak,
-                     cell.pset, cell.model, tuple(d.label for d in fitter.data), len(starts), fitter)
+                     cell.pset, cell.model, tuple(d.label for d in fitter.data), len(starts), fitter,
+                     tuple(fitter.problem.ties))
 
 
 def predict(result: FitResult, data: Sequence[GCDData]) -> tuple[dict[str, float], list[CurveFit]]:
@@ -446,11 +456,10 @@ def predict(result: FitResult, data: Sequence[GCDData]) -> tuple[dict[str, float
 
     The fitted model is re-used (no rebuild); files carry their default initial state.
     """
+    kept = [p for p in result.parameters if not p.is_initial_fraction]
     fitter = Fitter(result.fitter.cell if result.fitter else HalfCell(result.base_set, result.model), data,
-                    [p for p in result.parameters if not p.is_initial_fraction],
-                    model=result.fitter.model if result.fitter else None)
-    values = {k: v for k, v in result.values.items() if not k.startswith("initial_fraction:")}
-    _, curves = fitter.evaluate(fitter.z_of(values))
+                    Parameters(kept, result.ties), model=result.fitter.model if result.fitter else None)
+    _, curves = fitter.evaluate(fitter.z_of(result.values))
     out = {}
     for d in data:
         diffs = np.concatenate([c.model_V - c.data_V for c in curves if c.file == d.label])

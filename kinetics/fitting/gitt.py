@@ -19,16 +19,17 @@ import pandas as pd
 
 from ..analysis.identify import DiffusivityFit, fit_gitt_ocp, fit_stage_diffusivity
 from ..analysis.ocp_fit import OCPFit
-from ..cell import HalfCell
+from ..cells import HalfCell
 from ..errors import InvalidValueError
 from ..io.gcd import GCDData
-from ..parameter_sets import ParameterSet
+from ..physics.transport import StageDiffusivity
+from ..sets import ParameterSet
 from .fit import FitResult, fit
 from .parameters import make_parameters
 
 #: Samples compared per pulse or rest in the refinement (spread in time over each step).
 REFINE_POINTS = 30
-_D_NAMES = ("adsorption", "insertion", "pore_filling")
+_D_NAMES = StageDiffusivity.stage_names
 
 
 @dataclass
@@ -116,7 +117,7 @@ def identify(base: ParameterSet, data: GCDData, table: pd.DataFrame, direction: 
                     f"{role}.diffusivity.minimum_width", f"{role}.kinetics.exchange_current_density"])
     cell = HalfCell(first, model)
     fitted = replace(data, fitted_kinds=("sodiate", "desodiate", "rest"))
-    result = fit(cell, [fitted], make_parameters(names, first), progress=progress,
+    result = fit(cell, [fitted], make_parameters(names, cell), progress=progress,
                  grid_points=REFINE_POINTS)
     refined = first
     src2 = (f"identified from {label} by `kinetics gitt` (model-based refinement: {cell.model} fitted to "

@@ -1,9 +1,13 @@
-"""Fitted parameters: names checked against the parameter set, bounds, log transforms, groups.
+"""Parameters of every fitting problem (GCD fits, GITT refinement, calibration): one abstraction.
 
-A :class:`FitParameter` is a parameter-set name (``anode.ocp.pore_filling.capacity``) with a
-start value, bounds and whether it is fitted in log space; the optimiser works on the
-transformed variable z (z = p / scale, or z = ln p), so that parameters spanning decades
-(diffusivities, exchange currents) and parameters of order one are equally well conditioned.
+A :class:`Parameter` is a parameter-set name (``anode.ocp.pore_filling.capacity``) with a value
+(the start of a fit), bounds, whether it varies, and whether it is fitted in log space, in the
+manner of lmfit's ``Parameter``; a :class:`Tie` makes one quantity a fixed multiple of another
+(``insertion capacity = 1.0 × adsorption capacity``), as a typed object, not a string. The
+optimiser works on the transformed variable z of the varied parameters (z = p / scale, or
+z = ln p), so that parameters spanning decades (diffusivities, exchange currents) and
+parameters of order one are equally well conditioned; :class:`Parameters` maps z to every
+value the model reads and carries the chain rule for Jacobians.
 
 Besides set names, ``initial_fraction:<label>`` is the working electrode's sodium fraction at
 the start of measured file ``<label>`` (the ``balance`` group), since every file starts from its
@@ -25,41 +29,47 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from ..cells import HalfCell
 from ..errors import InvalidValueError, UnknownNameError
-from ..parameter_sets import ParameterSet
+from ..sets import ParameterSet, internal_unit
 
 INITIAL_FRACTION = "initial_fraction"
 GROUPS = ("ocp", "diffusivity", "kinetics", "balance")
 
 
 @dataclass(frozen=True)
-class FitParameter:
-    """One fitted parameter.
+class Parameter:
+    """One parameter of a fitting problem.
 
     Parameters
     ----------
     name : str
         Parameter-set name (e.g. ``"anode.diffusivity.pore_filling"``) or
         ``"initial_fraction:<file label>"``.
-    start : float
-        Start value, in the quantity's internal unit (see ``kinetics show``).
+    value : float
+        Start value (fixed value if ``vary`` is false), in the quantity's internal unit (see
+        ``kinetics show``).
     lower, upper : float
-        Bounds (same unit), lower < upper; the start must lie within them.
+        Bounds (same unit), lower < upper; the value must lie within them.
     log : bool
         Fit ln(value) instead of value (needs lower > 0).
+    vary : bool
+        False keeps the value fixed (it is still given to the model).
     """
 
     name: str
-    start: float
+    value: float
     lower: float
     upper: float
     log: bool = False
+    vary: bool = True
 
     def __post_init__(self):
-        for what in ("start", "lower", "upper"):
+        for what in ("value", "lower", "upper"):
             v = getattr(self, what)
             if not np.isfinite(v):
                 raise InvalidValueError(f"{self.name} {what}", v, "a finite number")
@@ -68,14 +78,14 @@ class FitParameter:
         if self.log and self.lower <= 0:
             raise InvalidValueError(f"{self.name} lower bound", self.lower,
                                     "a positive lower bound for a log-transformed parameter")
-        if not self.lower <= self.start <= self.upper:
-            raise InvalidValueError(f"{self.name} start", self.start,
+        if not self.lower <= self.value <= self.upper:
+            raise InvalidValueError(f"{self.name} start", self.value,
                                     f"a start value within its bounds [{self.lower:g}, {self.upper:g}]")
 
     @property
     def scale(self) -> float:
         """Linear parameters: z = value / scale (|start|, or the bound span if start is 0)."""
-        return abs(self.start) if self.start != 0 else (self.upper - self.lower)
+        return abs(self.value) if self.value != 0 else (self.upper - self.lower)
 
     def to_z(self, value: float) -> float:
         return math.log(value) if self.log else value / self.scale
@@ -94,6 +104,93 @@ class FitParameter:
     @property
     def file_label(self) -> str | None:
         return self.name.split(":", 1)[1] if self.is_initial_fraction else None
+
+
+@dataclass(frozen=True)
+class Tie:
+    """``name`` = ``factor`` × ``source``: a quantity that follows another of the same unit.
+
+    Example: the sloping capacity shared equally by adsorption and insertion is
+    ``Tie("anode.ocp.insertion.capacity", "anode.ocp.adsorption.capacity", 1.0)``.
+    """
+
+    name: str
+    source: str
+    factor: float = 1.0
+
+    def __post_init__(self):
+        if not (np.isfinite(self.factor) and self.factor != 0):
+            raise InvalidValueError(f"tie {self.name} factor", self.factor, "a finite, non-zero number")
+        if self.name == self.source:
+            raise InvalidValueError(f"tie {self.name}", self.source, "another parameter")
+        units = {n: internal_unit(n) for n in (self.name, self.source)}
+        if units[self.name] != units[self.source]:
+            raise InvalidValueError(f"tie {self.name} = {self.factor:g} × {self.source}",
+                                    f"{units[self.name]} vs {units[self.source]}",
+                                    "two quantities of the same unit")
+
+
+class Parameters:
+    """The parameters and ties of one problem: maps the optimiser's vector z (one entry per
+    varied parameter) to every value the model reads, with d values / d z.
+
+    Parameters
+    ----------
+    parameters : sequence of Parameter
+    ties : sequence of Tie
+        Each tie's source must be one of ``parameters``; a tied name must not be.
+    """
+
+    def __init__(self, parameters: Sequence[Parameter], ties: Sequence[Tie] = ()):
+        self.parameters = list(parameters)
+        self.ties = list(ties)
+        names = [p.name for p in self.parameters]
+        if len(set(names)) != len(names):
+            raise InvalidValueError("parameters", names, "each name once")
+        for t in self.ties:
+            if t.source not in names:
+                raise UnknownNameError(f"source of the tie of {t.name}", t.source, names)
+            if t.name in names:
+                raise InvalidValueError(f"tie {t.name}", "also a parameter", "a name that is not a parameter")
+        if not any(p.vary for p in self.parameters):
+            raise InvalidValueError("parameters", names, "at least one parameter that varies")
+        self.free = [p for p in self.parameters if p.vary]
+        self._by_name = {p.name: p for p in self.parameters}
+
+    @property
+    def names(self) -> list[str]:
+        """Every name the model is given: parameters, then tied names."""
+        return [p.name for p in self.parameters] + [t.name for t in self.ties]
+
+    def values(self, z: np.ndarray) -> dict[str, float]:
+        """Every value (parameters and ties) at ``z``."""
+        free = iter(z)
+        out = {p.name: p.from_z(float(next(free))) if p.vary else p.value for p in self.parameters}
+        for t in self.ties:
+            out[t.name] = t.factor * out[t.source]
+        return out
+
+    def z_of(self, values: Mapping[str, float]) -> np.ndarray:
+        return np.array([p.to_z(values[p.name]) for p in self.free])
+
+    @property
+    def start(self) -> np.ndarray:
+        return self.z_of({p.name: p.value for p in self.parameters})
+
+    @property
+    def z_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        return (np.array([p.to_z(p.lower) for p in self.free]), np.array([p.to_z(p.upper) for p in self.free]))
+
+    def dvalues_dz(self, values: Mapping[str, float]) -> np.ndarray:
+        """d value / d z: rows in the order of :attr:`names`, columns of the varied parameters."""
+        col = {p.name: k for k, p in enumerate(self.free)}
+        M = np.zeros((len(self.names), len(self.free)))
+        for i, p in enumerate(self.parameters):
+            if p.vary:
+                M[i, col[p.name]] = p.dvalue_dz(values[p.name])
+        for i, t in enumerate(self.ties, start=len(self.parameters)):
+            M[i] = t.factor * M[self.names.index(t.source)]
+        return M
 
 
 def default_bounds(name: str, value: float) -> tuple[float, float, bool]:
@@ -128,23 +225,20 @@ def default_bounds(name: str, value: float) -> tuple[float, float, bool]:
     return (value / 10, value * 10, True) if value > 0 else (value - 1.0, value + 1.0, False)
 
 
-def _fittable(pset: ParameterSet, role: str) -> list[str]:
-    """Names of numeric parameters that a GCD fit can vary (the model reads them)."""
+def _fittable(cell: HalfCell) -> list[str]:
+    """Names of numeric quantities that a GCD fit can vary (the model reads them)."""
+    role = cell.role
     prefixes = (f"{role}.ocp.", f"{role}.diffusivity", f"{role}.kinetics.", f"{role}.particle_radius",
                 "counter.", "cell.film_resistance")
-    out = []
-    for n in pset.names():
-        if n.startswith(prefixes) and not isinstance(pset.entries[n].value, str):
-            if n.endswith("transfer_coefficient") or n.endswith(".name"):
-                continue
-            out.append(n)
-    return out
+    return [n for n, v in cell.values().items()
+            if n.startswith(prefixes) and not isinstance(v, str) and not n.endswith("transfer_coefficient")]
 
 
-def expand(names: Iterable[str], pset: ParameterSet, role: str, file_labels: Sequence[str]) -> list[str]:
+def expand(names: Iterable[str], cell: HalfCell, file_labels: Sequence[str]) -> list[str]:
     """Parameter names from names and groups, in order, without repeats; unknown names raise
     with the closest names (and the groups) as suggestions."""
-    fittable = _fittable(pset, role)
+    role = cell.role
+    fittable = _fittable(cell)
     out: list[str] = []
     for raw in names:
         n = raw.strip()
@@ -175,12 +269,26 @@ def expand(names: Iterable[str], pset: ParameterSet, role: str, file_labels: Seq
     return out
 
 
-def make_parameters(names: Sequence[str], pset: ParameterSet, start: Mapping[str, float] | None = None,
+def _values_of(source: HalfCell | ParameterSet | Mapping[str, Any]) -> Any:
+    if isinstance(source, ParameterSet):
+        return source.value
+    values = source.values() if isinstance(source, HalfCell) else source
+
+    def value_of(name: str) -> float:
+        if name not in values or isinstance(values[name], str):
+            raise UnknownNameError("numeric parameter", name, [k for k, v in values.items() if not isinstance(v, str)])
+        return float(values[name])
+    return value_of
+
+
+def make_parameters(names: Sequence[str], source: HalfCell | ParameterSet | Mapping[str, Any],
+                    start: Mapping[str, float] | None = None,
                     bounds: Mapping[str, tuple[float, float]] | None = None,
                     log: Mapping[str, bool] | None = None,
-                    initial_fractions: Mapping[str, float] | None = None) -> list[FitParameter]:
-    """FitParameters for ``names``: start from the set (or ``start``), default bounds and
-    transforms (or ``bounds``/``log``); checks every start against its bounds."""
+                    initial_fractions: Mapping[str, float] | None = None) -> list[Parameter]:
+    """Parameters for ``names``: start from the cell's (or set's) values, or ``start``; default
+    bounds and transforms (or ``bounds``/``log``); checks every start against its bounds."""
+    value_of = _values_of(source)
     start, bounds, log = dict(start or {}), dict(bounds or {}), dict(log or {})
     for given in (start, bounds, log):
         for n in given:
@@ -191,10 +299,10 @@ def make_parameters(names: Sequence[str], pset: ParameterSet, start: Mapping[str
         if n.startswith(INITIAL_FRACTION + ":"):
             value = (initial_fractions or {}).get(n.split(":", 1)[1], 0.5)
         else:
-            value = pset.value(n)
+            value = value_of(n)
         lo, hi, lg = default_bounds(n, value)
         if n in bounds:
             lo, hi = (float(b) for b in bounds[n])
         lg = log.get(n, lg)
-        out.append(FitParameter(n, float(start.get(n, value)), float(lo), float(hi), bool(lg)))
+        out.append(Parameter(n, float(start.get(n, value)), float(lo), float(hi), bool(lg)))
     return out

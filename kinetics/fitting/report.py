@@ -1,13 +1,11 @@
 """What a fit leaves behind: overlay and residual plots, the curve table, the fitted set and a
-plain-text report. :func:`write_outputs` writes them into a new folder atomically (a temporary
-folder renamed at the end), so a folder is complete or absent.
+plain-text report. :func:`write_outputs` writes them into a new folder that is complete or
+absent (:func:`kinetics._files.output_folder`).
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from .._files import output_folder  # noqa: E402
 from .fit import CurveFit, FitResult  # noqa: E402
 
 _STYLE = {"font.size": 9, "axes.linewidth": 0.8, "lines.linewidth": 1.2, "figure.dpi": 100}
@@ -66,7 +65,10 @@ def text_report(result: FitResult, predicted: dict[str, float] | None = None) ->
     lines.append(f"  {'parameter':46s} {'value':>12s} {'± stderr':>10s} {'start':>11s}")
     for p in result.parameters:
         v, s = result.values[p.name], result.stderr[p.name]
-        lines.append(f"  {p.name:46s} {v:12.5g} {s:10.2g} {p.start:11.4g}")
+        lines.append(f"  {p.name:46s} {v:12.5g} {s:10.2g} {p.value:11.4g}" + ("" if p.vary else "  (fixed)"))
+    for t in result.ties:
+        v, s = result.values[t.name], result.stderr[t.name]
+        lines.append(f"  {t.name:46s} {v:12.5g} {s:10.2g}  = {t.factor:g} × {t.source}")
     lines.append("RMSE per file [mV]: "
                  + ", ".join(f"{Path(k).name} {v:.2f}" for k, v in result.rmse_mV.items()))
     if predicted:
@@ -77,12 +79,11 @@ def text_report(result: FitResult, predicted: dict[str, float] | None = None) ->
     return "\n".join(lines)
 
 
-def write_outputs(result: FitResult, target: Path, predicted: dict[str, float] | None = None,
+def write_outputs(result: FitResult, out: str | Path, predicted: dict[str, float] | None = None,
                   predicted_curves: Sequence[CurveFit] | None = None, extra: dict | None = None) -> dict:
-    """Write the fit's files into ``target`` (which must not exist yet); returns the JSON summary."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
+    """Write the fit's files into a new folder ``out`` (or ``out-2``, … if it exists); returns
+    the JSON summary (its ``output_folder`` names the folder)."""
+    with output_folder(out) as (tmp, target):
         summary = {**result.to_json(), **(extra or {})}
         if predicted is not None:
             summary["predicted_rmse_mV"] = predicted
@@ -101,8 +102,4 @@ def write_outputs(result: FitResult, target: Path, predicted: dict[str, float] |
         summary["output_folder"] = str(target)
         (tmp / "fit_summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n",
                                               encoding="utf-8")
-        tmp.rename(target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return summary

@@ -11,6 +11,7 @@ first time stamp (files whose clocks restart at zero are placed one after the ot
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -104,14 +105,16 @@ def _files(paths: list[str | Path]) -> list[Path]:
     return out
 
 
-def read_time_series(paths: list[str | Path], potential_column: str | None = None) -> pd.DataFrame:
-    """``time_s``, ``current_A``, ``potential_V`` of one experiment, joined in time order.
+def read_time_series(paths: str | Path | Sequence[str | Path], potential_column: str | None = None) -> pd.DataFrame:
+    """``time_s``, ``current_A``, ``voltage_V`` of one experiment: one file, a folder, or several
+    files joined in time order.
 
     ``potential_column`` picks a column by its header (e.g. an electrode potential in a
     three-electrode file); by default the first column with a potential unit. Files whose time
     restarts (each starting near zero) are placed one after the other in name order.
     """
-    frames = [read_file(p, potential_column) for p in _files(list(paths))]
+    paths = [paths] if isinstance(paths, str | Path) else list(paths)
+    frames = [read_file(p, potential_column) for p in _files(paths)]
     frames = [f for f in frames if len(f)]
     if not frames:
         raise InvalidValueError("FILE", [str(p) for p in paths], "files with data rows")
@@ -123,5 +126,4 @@ def read_time_series(paths: list[str | Path], potential_column: str | None = Non
         g = f.assign(time_s=f["time_s"] + shift)
         offset = float(g["time_s"].iloc[-1])
         joined.append(g)
-    data = pd.concat(joined, ignore_index=True).rename(columns={"voltage_V": "potential_V"})
-    return data
+    return pd.concat(joined, ignore_index=True)

@@ -169,7 +169,7 @@ class GCDData:
 
 
 # ----------------------------------------------------------------------------- reading
-def read_time_series(path: Path) -> tuple[pd.DataFrame, bool]:
+def read_measurement(path: Path) -> tuple[pd.DataFrame, bool]:
     """(``time_s``, ``current_A``, ``voltage_V``) of a cycler file, or a digitised
     (``capacity``, ``voltage``) table: returns the frame and whether it is a time series."""
     if not path.exists():
@@ -301,7 +301,7 @@ def read_gcd(text: str | Path, mass_mg: float | None = None, one_c_mA_g: float =
     label = label or str(text)
     if mass_mg is not None and not (np.isfinite(mass_mg) and mass_mg > 0):
         raise InvalidValueError("active mass (--mass-mg)", mass_mg, "a positive mass in mg")
-    frame, is_series = read_time_series(path)
+    frame, is_series = read_measurement(path)
     frame, dropped = _clean(frame, path)
     if is_series:
         if not mass_mg:

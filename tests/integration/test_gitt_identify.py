@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import kinetics as hk
-from kinetics.fitting.synthetic import virtual_gitt
+from kinetics.virtual import virtual_gitt
 
 pytestmark = pytest.mark.slow
 D_NAMES = ["anode.diffusivity.adsorption", "anode.diffusivity.insertion", "anode.diffusivity.pore_filling"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kinetics.calibration import CALIBRATIONS, run_calibration, stored_values
+from kinetics.validation.calibrate import CALIBRATIONS, run_calibration, stored_values
 
 
 @pytest.mark.slow

@@ -4,7 +4,7 @@ import pytest
 
 import kinetics as hk
 from kinetics.errors import InvalidValueError, UnknownNameError
-from kinetics.materials import Coating
+from kinetics.physics.materials import Coating
 from kinetics.protocols import Step
 
 
@@ -23,12 +23,6 @@ def test_inverted_window():
 def test_unknown_direction():
     with pytest.raises(UnknownNameError, match="sodiate"):
         Step("sodiat", 20.0, limit_V=0.01)
-
-
-def test_limit_outside_window_before_solve():
-    sim = hk.Simulator(hk.HalfCell("MPCC-1-ether"))
-    with pytest.raises(InvalidValueError, match="window"):
-        sim.run([hk.sodiate(20, -0.5)])
 
 
 @pytest.mark.parametrize("np_ratio", [0, -1.0, float("nan")])
@@ -51,11 +45,6 @@ def test_bad_stage_shares_in_a_set(tmp_path):
     pset = hk.load("MPCC-1-ether").with_values({"anode.ocp.insertion.capacity": -10.0}, "fitted", "t")
     with pytest.raises(InvalidValueError, match="insertion"):
         hk.HalfCell(pset)
-
-
-def test_unknown_input_parameter():
-    with pytest.raises(UnknownNameError, match="anode.ocp.pore_filling.capacity"):
-        hk.Simulator(hk.HalfCell("MPCC-1-ether"), ["anode.ocp.pore_filing.capacity"])
 
 
 def test_errors_are_builtin_kinds():

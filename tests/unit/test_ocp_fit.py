@@ -11,7 +11,7 @@ import pytest
 
 from kinetics.analysis.ocp_fit import fit_ocp
 from kinetics.errors import InvalidValueError
-from kinetics.ocp import ThreeStageOCP
+from kinetics.physics.ocp import ThreeStageOCP
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "lgm50"
 

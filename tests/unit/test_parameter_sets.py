@@ -6,7 +6,7 @@ import pytest
 
 import kinetics as hk
 from kinetics.errors import InvalidValueError, UnknownNameError
-from kinetics.parameter_sets import KINDS, load
+from kinetics.sets import KINDS, load
 
 
 def test_listed_sets_are_the_issue_names():
@@ -74,18 +74,42 @@ def test_bad_file_is_reported(tmp_path):
 
 def test_data_directory_ships_every_set():
     """The folder the package reads (installed or source) holds every file the sets include."""
-    from kinetics.parameter_sets import data_directory
+    from kinetics.sets import data_directory
 
     stems = {p.stem for p in data_directory().glob("*.json")}
     assert {"MPCC-1-ester", "MPCC-1-ether", "PCC-ester", "O3-Na0.9TMO2", "carbon-MPCC-1", "carbon-PCC",
             "electrolyte-NaPF6-ester", "electrolyte-NaPF6-diglyme"} <= stems
 
 
-def test_pybamm_set_is_converted_with_sources():
-    pset = load("pybamm:Chayambuka2022")
-    assert pset.name == "pybamm:Chayambuka2022"
-    fitted = [e for e in pset.entries.values() if e.kind == "derived"]
-    assert fitted and all("fit" in e.source or "ρ·ε_s·L" in e.source or "1C" in e.source
-                          or "mean" in e.source for e in fitted)
-    with pytest.raises(UnknownNameError, match="Chayambuka2022"):
-        load("pybamm:Chayambuka2021")
+def _write_set(path, entries):
+    raw = {"format": "hc-kinetics parameter set 1", "name": "mine", "include": ["carbon-MPCC-1",
+                                                                                "electrolyte-NaPF6-ester"],
+           "parameters": {k: {"value": v, "unit": "", "kind": "assumed", "source": "a test set"}
+                          for k, v in entries.items()}}
+    for k in ("cell.area", "cell.separator_thickness", "cell.separator_porosity", "cell.temperature",
+              "cell.film_resistance", "cell.lower_voltage", "cell.upper_voltage"):
+        raw["parameters"][k] = load("MPCC-1-ether").entries[k].to_json()
+    path.write_text(json.dumps(raw))
+    return path
+
+
+def test_unknown_functional_form_is_refused_at_load(tmp_path):
+    path = _write_set(tmp_path / "mine.json", {"anode.diffusivity.model": "arrhenius-table"})
+    with pytest.raises(ValueError, match=r"mine\.json.*'anode\.diffusivity\.model' = 'arrhenius-table'.*"
+                                         r"'stage', 'constant'"):
+        load(path)
+
+
+def test_named_forms_and_the_documented_default(tmp_path):
+    """Shipped sets name their forms; a file without the key loads with the default (stage
+    diffusivity for an anode); naming 'constant' for an anode that has no single value is an
+    error naming the missing entry, not a silent stage law."""
+    shipped = load("MPCC-1-ether")
+    assert shipped.text("anode.ocp.model") == "multi-stage"
+    assert shipped.text("anode.diffusivity.model") == "stage"
+    assert load("O3-Na0.9TMO2").text("cathode.diffusivity.model") == "constant"
+    unnamed = hk.HalfCell(_write_set(tmp_path / "plain.json", {}))
+    assert type(unnamed.working.material.diffusivity).__name__ == "StageDiffusivity"
+    constant = _write_set(tmp_path / "constant.json", {"anode.diffusivity.model": "constant"})
+    with pytest.raises(UnknownNameError, match="anode.diffusivity"):
+        hk.HalfCell(constant)

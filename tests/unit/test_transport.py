@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kinetics.errors import InvalidValueError
-from kinetics.ocp import ThreeStageOCP
-from kinetics.transport import StageDiffusivity, arrhenius
+from kinetics.physics.ocp import ThreeStageOCP
+from kinetics.physics.transport import StageDiffusivity, arrhenius
 
 OCP = ThreeStageOCP((80, 1.0, 6.6), (80, 0.3, 2.64), (190, 0.055, 0.595))
 X = np.linspace(1e-4, 0.97, 3000)
@@ -44,9 +44,15 @@ def test_smooth():
     assert np.max(np.abs(second)) < 1e5  # bounded curvature: no kinks at stage joins
 
 
-def test_arrhenius():
-    assert arrhenius(298.15, 30e3) == pytest.approx(1.0)
-    assert arrhenius(318.15, 30e3) == pytest.approx(np.exp(-30e3 / 8.314462618 * (1 / 318.15 - 1 / 298.15)))
+def test_arrhenius_against_hand_computed_factors():
+    """Hand-computed: E_a = 30 kJ/mol speeds up 2.140× from 25 to 45 °C
+    (exp(30000/8.31446 × (1/298.15 − 1/318.15)) = exp(0.76077)); the rule of thumb that a rate
+    doubles per 10 K near room temperature holds for E_a ≈ 52.9 kJ/mol; at the reference
+    temperature the factor is exactly one, and it is 1 at any temperature for E_a = 0."""
+    assert arrhenius(318.15, 30e3) == pytest.approx(2.14000, rel=1e-4)
+    assert arrhenius(308.15, 52.9e3) == pytest.approx(2.0, rel=2e-3)
+    assert arrhenius(298.15, 30e3) == 1.0
+    assert arrhenius(250.0, 0.0) == 1.0
 
 
 def test_bad_values():

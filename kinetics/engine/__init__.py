@@ -1,0 +1,16 @@
+"""The engine: the only package that imports PyBaMM and CasADi.
+
+``names`` (every PyBaMM key string and convention), ``build`` (a cell's typed objects → a PyBaMM
+model and parameter values), ``steps`` (protocol steps → PyBaMM steps and terminations),
+``solve`` (solver creation, running protocols), ``replay`` (measured protocols with forward
+sensitivities) and ``pybamm_sets`` (``pybamm:<name>`` parameter sets, registered with
+:func:`kinetics.sets.register_importer` on import).
+"""
+
+from . import pybamm_sets  # noqa: F401  (registers the "pybamm:" prefix of kinetics.sets.load)
+from .build import HEADROOM, INITIAL_FRACTION_INPUT, BuiltModel, build, input_names
+from .replay import Replayer, ReplayOutput
+from .solve import SOLVER_SETTINGS, Engine, RawRun, StepSeries, make_solver
+
+__all__ = ["HEADROOM", "INITIAL_FRACTION_INPUT", "SOLVER_SETTINGS", "BuiltModel", "Engine", "RawRun", "ReplayOutput",
+           "Replayer", "StepSeries", "build", "input_names", "make_solver"]

@@ -1,0 +1,348 @@
+"""Build a PyBaMM model and its ParameterValues from a cell's typed objects.
+
+Every physics function is one of hc-kinetics' pure functions (:mod:`kinetics.physics`). Any
+quantity named in ``inputs`` (by its parameter-set name, e.g. ``anode.ocp.pore_filling.capacity``;
+the names come from :mod:`kinetics.sets.convert`) becomes a ``pybamm.InputParameter``: fits and
+sweeps then change it without rebuilding the model. A full cell must be given its balance;
+building never runs a simulation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pybamm
+
+from ..cells import FullCell, HalfCell
+from ..errors import InvalidValueError, UnknownNameError
+from ..physics.exchange_current import intercalation_exchange_current, metal_exchange_current
+from ..physics.materials import Electrode, Electrolyte
+from ..physics.ocp import (
+    MAX_STEP_V,
+    NEWTON_STEPS,
+    branch_shift,
+    potential_from_stoichiometry,
+    stoichiometry_from_potential,
+)
+from ..physics.transport import (
+    StageDiffusivity,
+    arrhenius,
+    electrolyte_conductivity,
+    electrolyte_diffusivity,
+    stage_diffusivity,
+)
+from ..sets import convert
+from ..units import specific_capacity_to_concentration
+from . import names
+from .maths import Kernel
+
+#: Concentration headroom: PyBaMM's c_max is fixed at build time, the true capacity may grow
+#: during a fit (stage capacities are inputs), so c_max = HEADROOM × c_true(at build).
+HEADROOM = 2.0
+#: Highest anode potential [V vs Na+/Na] the compact OCP inverse is verified to (3.0 V + margin).
+ANODE_TOP_V = 3.3
+#: Input-parameter name of a half cell's initial sodium fraction
+#: (``build(..., initial_fraction_input=True)``).
+INITIAL_FRACTION_INPUT = "hc-kinetics initial sodium fraction"
+#: The charge-transfer coefficient of PyBaMM's symmetric Butler–Volmer kinetics (the only one the
+#: models use; PyBaMM reads no α for them).
+SYMMETRIC_TRANSFER_COEFFICIENT = 0.5
+#: The sodium metal constants PyBaMM's counter electrode asks for.
+SODIUM_CONDUCTIVITY_S_M = 2.1e7  # CRC Handbook; plays no role
+SODIUM_MOLAR_VOLUME_M3_MOL = 2.37e-5  # 22.99 g/mol / 0.968 g/cm³
+
+
+@dataclass
+class BuiltModel:
+    """A PyBaMM model with its parameter values, ready for :class:`pybamm.Simulation`.
+
+    Attributes
+    ----------
+    inputs : dict
+        Input-parameter name → its value in the cell (the default of each input).
+    concentration_scale : dict
+        Role → PyBaMM's c_max [mol/m³] (HEADROOM × the true full-electrode concentration).
+    slots : dict
+        Role → PyBaMM's electrode slot ("Negative"/"Positive").
+    true_concentration : dict
+        Role → the full-electrode concentration [mol/m³] (x = c / this).
+    """
+
+    model: pybamm.BaseModel
+    parameter_values: pybamm.ParameterValues
+    cell: HalfCell | FullCell
+    inputs: dict[str, float] = field(default_factory=dict)
+    concentration_scale: dict[str, float] = field(default_factory=dict)
+    slots: dict[str, str] = field(default_factory=dict)
+    true_concentration: dict[str, float] = field(default_factory=dict)
+
+
+class _Inputs:
+    """A quantity as a float, or as a named PyBaMM parameter if it is one of the inputs."""
+
+    def __init__(self, inputs: set[str]):
+        self.inputs = inputs
+        self.used: dict[str, float] = {}
+
+    def __call__(self, name: str, value: float) -> Any:
+        if name in self.inputs:
+            self.used[name] = float(value)
+            return pybamm.Parameter(name)
+        return value
+
+
+InitialFraction = Callable[[list, list, list, Any, int], Any]
+
+
+def _electrode_values(electrode: Electrode, slot: str, P: _Inputs, temperature_K: float,
+                      x_initial: InitialFraction, c_e_ref: float) -> tuple[dict, float, float, bool]:
+    role, material = electrode.role, electrode.material
+    if material.transfer_coefficient != SYMMETRIC_TRANSFER_COEFFICIENT:
+        raise InvalidValueError(convert.material_name(role, "transfer_coefficient"), material.transfer_coefficient,
+                                "0.5: the models use PyBaMM's symmetric Butler–Volmer kinetics")
+    ocp = material.ocp
+    stages = ocp.stages  # potential order, highest first
+    caps = [P(convert.stage_name(role, s.name, "capacity_mAh_g"), s.capacity_mAh_g) for s in stages]
+    pots = [P(convert.stage_name(role, s.name, "potential_V"), s.potential_V) for s in stages]
+    widths = [P(convert.stage_name(role, s.name, "width"), s.width) for s in stages]
+    hyst_name = convert.hysteresis_name(role)
+    hyst = P(hyst_name, ocp.hysteresis_V)
+    has_hysteresis = hyst_name in P.inputs or ocp.hysteresis_V > 0
+    total = sum(caps)
+    fractions = [c / total for c in caps]
+    rho = material.density_g_cm3
+    c_true = specific_capacity_to_concentration(total, rho)
+    c_true_built = specific_capacity_to_concentration(ocp.total_capacity_mAh_g, rho)
+    c_ref = HEADROOM * c_true_built
+    T = temperature_K
+    idx = ocp.hysteresis_index
+
+    def x_of(sto):
+        return sto * c_ref / c_true
+
+    n = len(stages)
+    if any(name.startswith(f"{role}.ocp.") for name in P.inputs):
+        # parameters will change: the robust default guess and six Newton steps
+        nodes, steps, bound = ocp.nodes, NEWTON_STEPS, MAX_STEP_V
+    else:  # fixed parameters: the cheapest inverse verified to 1 µV over the window in use
+        pots_f = [s.potential_V for s in stages]
+        top = max(pots_f) + 0.8
+        if role == "anode":
+            top = max(top, ANODE_TOP_V)
+        nodes, steps, bound = ocp.verified_inverse((min(pots_f) - 0.25, top))
+
+    def kernel(x, *p, xp=None):
+        extra = {} if xp is None else {"xp": xp}
+        return potential_from_stoichiometry(x, p[:n], p[n:2 * n], p[2 * n:], T, nodes, steps, bound, **extra)
+
+    def U(branch):
+        def fn(sto):
+            # PyBaMM adds its own asymptote to every OCP: take it out (our OCP is exact up to
+            # x → 0 and 1), and put a wall only beyond x = 0 and x = 1, which a fit's trial
+            # parameters can reach, so that the optimiser still sees where it went too far
+            return (Kernel(kernel, x_of(sto), *fractions, *branch_shift(pots, idx, hyst, branch), *widths)
+                    - names.ocp_asymptote(sto) + names.ocp_wall(sto, c_true / c_ref))
+        return fn
+
+    # A varied particle radius R keeps PyBaMM's mesh at the built radius R0 (its geometry cannot
+    # take input parameters) and scales D by (R0/R)² and j0 by R0/R instead: in the radial
+    # coordinate r/R the diffusion time R²/D, the surface flux and the overpotential's j/j0 (and,
+    # in the DFN, the electrolyte source a·j) are then exactly those of radius R.
+    R0 = material.particle_radius_m
+    radius = P(convert.material_name(role, "particle_radius_m"), R0)
+    d_scale, j_scale = (R0 / radius) ** 2, R0 / radius
+
+    D = material.diffusivity
+
+    def dname(f: str) -> str:
+        return convert.diffusivity_name(role, D, f)
+
+    if isinstance(D, StageDiffusivity):
+        d_stage = [P(dname(f), getattr(D, f)) for f in ("adsorption_m2_s", "insertion_m2_s", "pore_filling_m2_s")]
+        d_min_U = P(dname("minimum_potential_V"), D.minimum_potential_V)
+        d_depth = P(dname("minimum_depth_decades"), D.minimum_depth_decades)
+        d_width = P(dname("minimum_width"), D.minimum_width)
+        d_Ea = P(dname("activation_energy_J_mol"), D.activation_energy_J_mol)
+
+        def diffusivity(sto, T_):
+            return d_scale * stage_diffusivity(x_of(sto), T_, fractions, pots, widths, d_stage, d_min_U,
+                                               d_depth, d_width, d_Ea)
+    else:
+        d_val = P(dname("value_m2_s"), D.value_m2_s)
+        d_Ea = P(dname("activation_energy_J_mol"), D.activation_energy_J_mol)
+
+        def diffusivity(sto, T_):
+            return d_scale * d_val * arrhenius(T_, d_Ea) + 0.0 * sto
+
+    j0_ref = P(convert.material_name(role, "exchange_current_A_m2"), material.exchange_current_A_m2)
+    j0_Ea = P(convert.material_name(role, "exchange_current_activation_J_mol"),
+              material.exchange_current_activation_J_mol)
+
+    def exchange_current(c_e, c_s_surf, c_s_max, T_):
+        return j_scale * intercalation_exchange_current(c_e, c_s_surf / c_true, T_, j0_ref, c_e_ref, j0_Ea)
+
+    k = names.electrode_keys(slot)
+    values = {
+        k["diffusivity"]: diffusivity,
+        k["exchange_current"]: exchange_current,
+        k["c_max"]: c_ref,
+        k["c_init"]: x_initial(fractions, pots, widths, hyst, idx) * c_true,
+        k["thickness"]: electrode.thickness_m,
+        k["active_fraction"]: electrode.coating.active_volume_fraction,
+        k["porosity"]: electrode.coating.porosity,
+        k["radius"]: R0,
+        k["conductivity"]: material.conductivity_S_m,
+        k["entropic"]: 0.0,
+        k["bruggeman_e"]: electrode.coating.bruggeman,
+        k["bruggeman_s"]: 0.0,
+        k["ocp"]: U("mean"),
+    }
+    if has_hysteresis:
+        values[k["ocp_sodiation"]] = U("sodiation")
+        values[k["ocp_desodiation"]] = U("desodiation")
+    return values, c_ref, c_true_built, has_hysteresis
+
+
+def _electrolyte_values(el: Electrolyte, P: _Inputs) -> dict:
+    def q(f: str) -> Any:
+        return P(convert.electrolyte_name(f), getattr(el, f))
+
+    kappa, c_peak, D_e = q("conductivity_S_m"), q("conductivity_peak_mol_m3"), q("diffusivity_m2_s")
+    slope, Ea, c0 = q("diffusivity_slope"), q("activation_energy_J_mol"), el.concentration_mol_m3
+    e = names.ELECTROLYTE
+    return {
+        e["conductivity"]: lambda c_e, T: electrolyte_conductivity(c_e, T, kappa, c_peak, Ea),
+        e["diffusivity"]: lambda c_e, T: electrolyte_diffusivity(c_e, T, D_e, c0, slope, Ea),
+        e["transference"]: q("transference_number"),
+        e["thermodynamic_factor"]: q("thermodynamic_factor"),
+        e["c_init"]: c0,
+    }
+
+
+def _cell_values(cell: HalfCell | FullCell, P: _Inputs, capacity_Ah: float) -> dict:
+    d = cell.design
+    side = math.sqrt(d.area_cm2 * 1e-4)
+    c, s = names.CELL, names.SEPARATOR
+    lo, hi = cell.window_V
+    return {
+        c["height"]: side,
+        c["width"]: side,
+        c["capacity"]: capacity_Ah,
+        c["current"]: capacity_Ah,
+        c["lower_cutoff"]: -5.0,  # events only; steps end at their own limits
+        c["upper_cutoff"]: hi + 1.0,
+        c["ambient_T"]: d.temperature_K,
+        c["initial_T"]: d.temperature_K,
+        c["reference_T"]: 298.15,
+        c["contact_resistance"]: P(convert.design_name("film_resistance_ohm_cm2"), d.film_resistance_ohm_cm2)
+        / d.area_cm2,
+        c["n_parallel"]: 1.0,
+        c["n_series"]: 1.0,
+        s["thickness"]: d.separator_thickness_m,
+        s["porosity"]: d.separator_porosity,
+        s["bruggeman_e"]: 1.5,
+    }
+
+
+def _top_of_window(U_top: float) -> InitialFraction:
+    """Initial sodium fraction: equilibrium with ``U_top`` on the desodiation branch."""
+    def x0(fractions, pots, widths, hyst, idx):
+        return stoichiometry_from_potential(U_top, fractions, branch_shift(pots, idx, hyst, "desodiation"), widths)
+    return x0
+
+
+def _fixed_fraction(x: Any) -> InitialFraction:
+    def x0(fractions, pots, widths, hyst, idx):
+        return x
+    return x0
+
+
+def _check_inputs(known: Iterable[str], inputs: set[str]) -> None:
+    known = [k for k in known]
+    for n in sorted(inputs):
+        if n not in known:
+            raise UnknownNameError("input parameter", n, known)
+
+
+def input_names(cell: HalfCell | FullCell) -> list[str]:
+    """The names a cell's quantities can be made input parameters by (numeric quantities only):
+    a half cell's, or a full cell's anode half cell's and its cathode's."""
+    def numeric(values: dict) -> list[str]:
+        return [k for k, v in values.items() if not isinstance(v, str)]
+
+    if isinstance(cell, HalfCell):
+        return numeric(cell.values())
+    return numeric(cell.anode_half.values()) + [k for k in numeric(cell.cathode_half.values())
+                                                 if k.startswith("cathode.")]
+
+
+def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fraction_input: bool = False) -> BuiltModel:
+    """Build the PyBaMM model and parameter values of ``cell``.
+
+    Parameters
+    ----------
+    cell : HalfCell or FullCell
+        A full cell must carry its balance (:func:`kinetics.design.balance`).
+    inputs : iterable of str
+        Parameter-set names of quantities to expose as ``pybamm.InputParameter``.
+    initial_fraction_input : bool
+        Half cells only: the working electrode's initial sodium fraction becomes the input
+        parameter :data:`INITIAL_FRACTION_INPUT` instead of equilibrium with the top of the
+        window (fits start each measured file from its own state).
+    """
+    inputs = set(inputs)
+    _check_inputs(input_names(cell), inputs)
+    P = _Inputs(inputs)
+    if isinstance(cell, HalfCell):
+        slot = names.slot("half", cell.role)
+        x0 = (_fixed_fraction(pybamm.InputParameter(INITIAL_FRACTION_INPUT)) if initial_fraction_input
+              else _top_of_window(cell.window_V[1]))
+        ev, c_ref, c_true, hyst = _electrode_values(cell.working, slot, P, cell.design.temperature_K, x0,
+                                                    cell.electrolyte.concentration_mol_m3)
+        j0_Na = P(convert.counter_name("exchange_current_A_m2"), cell.counter.exchange_current_A_m2)
+        Ea_Na = P(convert.counter_name("activation_energy_J_mol"), cell.counter.activation_energy_J_mol)
+        c_e0 = cell.electrolyte.concentration_mol_m3
+        cn = names.COUNTER
+        counter = {
+            cn["exchange_current"]: lambda c_e, c_Na, T: metal_exchange_current(c_e, T, j0_Na, c_e0, Ea_Na),
+            cn["conductivity"]: SODIUM_CONDUCTIVITY_S_M,
+            cn["thickness"]: 100e-6,
+            cn["molar_volume"]: SODIUM_MOLAR_VOLUME_M3_MOL,
+        }
+        capacity_Ah = cell.working.material.ocp.total_capacity_mAh_g * cell.active_mass_mg * 1e-6
+        values = {**ev, **counter, **_electrolyte_values(cell.electrolyte, P),
+                  **_cell_values(cell, P, capacity_Ah)}
+        opts = names.options("half", {slot: hyst}, contact_resistance=True)
+        scales, true, slots = {cell.role: c_ref}, {cell.role: c_true}, {cell.role: slot}
+    elif isinstance(cell, FullCell):
+        if initial_fraction_input:
+            raise InvalidValueError("initial_fraction_input", True, "False for a full cell (its "
+                                    "initial fractions come from the balance)")
+        b = cell.balance
+        if b is None:
+            raise InvalidValueError("full cell balance", None, "a Balance: compute it with kinetics.balance(cell) "
+                                    "(simulates both half cells) or give FullCell(..., balance=...)")
+        anode = cell.anode_electrode.with_loading(b.anode_loading_mg_cm2)
+        cathode = cell.cathode_electrode.with_loading(b.cathode_loading_mg_cm2)
+        sa, sc = names.slot("full", "anode"), names.slot("full", "cathode")
+        T = cell.design.temperature_K
+        ea, c_ref_a, c_true_a, ha = _electrode_values(anode, sa, P, T, _fixed_fraction(b.anode_initial_fraction),
+                                                      cell.anode_half.electrolyte.concentration_mol_m3)
+        ec, c_ref_c, c_true_c, hc = _electrode_values(cathode, sc, P, T,
+                                                      _fixed_fraction(b.cathode_initial_fraction),
+                                                      cell.cathode_half.electrolyte.concentration_mol_m3)
+        capacity_Ah = b.cyclable_mAh_cm2 * cell.design.area_cm2 * 1e-3
+        values = {**ea, **ec, **_electrolyte_values(cell.electrolyte, P), **_cell_values(cell, P, capacity_Ah)}
+        opts = names.options("full", {sa: ha, sc: hc}, contact_resistance=True)
+        scales = {"anode": c_ref_a, "cathode": c_ref_c}
+        true = {"anode": c_true_a, "cathode": c_true_c}
+        slots = {"anode": sa, "cathode": sc}
+    else:
+        raise InvalidValueError("cell", type(cell).__name__, "a HalfCell or a FullCell")
+    for n in inputs:
+        values[n] = pybamm.InputParameter(n)
+    model = names.model_class(cell.model)(opts)
+    return BuiltModel(model, pybamm.ParameterValues(values), cell, P.used, scales, slots, true)

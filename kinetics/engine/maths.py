@@ -1,0 +1,42 @@
+"""CasADi's array functions under numpy's names, and the PyBaMM node that evaluates one of the
+physics functions as a single expression node.
+
+The physics functions take an array namespace ``xp`` (numpy by default); inside the solver they
+run on CasADi expressions with :data:`CASADI` (calling numpy ufuncs on CasADi values works but
+is deprecated by CasADi).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import casadi
+import pybamm
+
+#: The functions the physics modules use, on CasADi expressions.
+CASADI = SimpleNamespace(tanh=casadi.tanh, exp=casadi.exp, log=casadi.log, sqrt=casadi.sqrt,
+                         maximum=casadi.fmax, minimum=casadi.fmin)
+
+
+class Kernel(pybamm.Function):
+    """A PyBaMM node that evaluates a pure function ``function(*children, xp=...)`` as one node.
+
+    PyBaMM walks expression trees as trees; an unrolled Newton inversion reuses its iterate many
+    times and would grow exponentially as a tree. As one node, the function runs on numpy arrays
+    (shape checks, python evaluation) and on CasADi expressions, where CasADi's graph shares the
+    repeated sub-expressions and differentiates them exactly.
+    """
+
+    _count = 0
+
+    def __init__(self, function, *children, name=None):
+        if name is None:
+            Kernel._count += 1
+            name = f"hc-kinetics kernel {Kernel._count}"
+        super().__init__(function, *children, name=name)
+
+    def create_copy(self, new_children=None, perform_simplifications=True):
+        return Kernel(self.function, *self._children_for_copying(new_children), name=self.name)
+
+    def _casadi_evaluate(self, *converted_children):
+        return self.function(*converted_children, xp=CASADI)

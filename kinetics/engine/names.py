@@ -1,0 +1,177 @@
+"""The only module that knows PyBaMM's key strings and conventions (parameter keys, variable
+names, model options, termination strings, slots and current signs).
+
+PyBaMM conventions hidden here:
+
+* a half cell puts the working electrode in PyBaMM's ``"Positive"`` slot and calls the
+  counter electrode "lithium metal" (our sodium metal);
+* PyBaMM's positive current discharges the cell: in a half cell it *sodiates* the working
+  electrode, in a full cell it *desodiates* the anode;
+* PyBaMM names the two hysteresis branches "lithiation" and "delithiation" (our sodiation and
+  desodiation).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pybamm
+from pybamm.parameters.lithium_ion_parameters import U_asymptote_approaching_zero, U_asymptotes
+
+CellKind = Literal["half", "full"]
+Direction = Literal["sodiate", "desodiate", "charge", "discharge"]
+
+HALF_CELL_WORKING_SLOT = "Positive"
+
+
+def slot(cell_kind: CellKind, role: str) -> str:
+    """PyBaMM's electrode slot ("Negative"/"Positive") of ``role`` in a cell."""
+    if cell_kind == "half":
+        return HALF_CELL_WORKING_SLOT
+    return "Negative" if role == "anode" else "Positive"
+
+
+def options(cell_kind: CellKind, hysteresis: dict[str, bool], contact_resistance: bool) -> dict:
+    """PyBaMM model options for a cell.
+
+    ``hysteresis`` maps slot → whether that electrode has two OCP branches. Per-electrode
+    tuples are needed in half cells (a single string fails in PyBaMM 26.10's counter-electrode
+    OCP submodel).
+    """
+    opts: dict = {}
+    if cell_kind == "half":
+        opts["working electrode"] = "positive"
+        if hysteresis.get("Positive"):
+            opts["open-circuit potential"] = ("single", "current sigmoid")
+    else:
+        neg = "current sigmoid" if hysteresis.get("Negative") else "single"
+        pos = "current sigmoid" if hysteresis.get("Positive") else "single"
+        if (neg, pos) != ("single", "single"):
+            opts["open-circuit potential"] = (neg, pos)
+    if contact_resistance:
+        opts["contact resistance"] = "true"
+    return opts
+
+
+def electrode_keys(s: str) -> dict[str, str]:
+    """Our field → PyBaMM key for an electrode in slot ``s`` ("Negative" or "Positive")."""
+    low = s.lower()
+    return {
+        "ocp": f"{s} electrode OCP [V]",
+        "ocp_sodiation": f"{s} electrode lithiation OCP [V]",
+        "ocp_desodiation": f"{s} electrode delithiation OCP [V]",
+        "diffusivity": f"{s} particle diffusivity [m2.s-1]",
+        "exchange_current": f"{s} electrode exchange-current density [A.m-2]",
+        "c_max": f"Maximum concentration in {low} electrode [mol.m-3]",
+        "c_init": f"Initial concentration in {low} electrode [mol.m-3]",
+        "thickness": f"{s} electrode thickness [m]",
+        "active_fraction": f"{s} electrode active material volume fraction",
+        "porosity": f"{s} electrode porosity",
+        "radius": f"{s} particle radius [m]",
+        "conductivity": f"{s} electrode conductivity [S.m-1]",
+        "transfer_coefficient": f"{s} electrode charge transfer coefficient",  # read by sets import only
+        "entropic": f"{s} electrode OCP entropic change [V.K-1]",
+        "bruggeman_e": f"{s} electrode Bruggeman coefficient (electrolyte)",
+        "bruggeman_s": f"{s} electrode Bruggeman coefficient (electrode)",
+        "hysteresis_decay_sod": f"{s} particle lithiation hysteresis decay rate",
+        "hysteresis_switch": f"{s} particle hysteresis switching factor",
+    }
+
+
+COUNTER = {
+    "exchange_current": "Exchange-current density for lithium metal electrode [A.m-2]",
+    "conductivity": "Negative electrode conductivity [S.m-1]",
+    "thickness": "Negative electrode thickness [m]",
+    "molar_volume": "Lithium metal partial molar volume [m3.mol-1]",
+}
+
+ELECTROLYTE = {
+    "conductivity": "Electrolyte conductivity [S.m-1]",
+    "diffusivity": "Electrolyte diffusivity [m2.s-1]",
+    "transference": "Cation transference number",
+    "thermodynamic_factor": "Thermodynamic factor",
+    "c_init": "Initial concentration in electrolyte [mol.m-3]",
+}
+
+SEPARATOR = {
+    "thickness": "Separator thickness [m]",
+    "porosity": "Separator porosity",
+    "bruggeman_e": "Separator Bruggeman coefficient (electrolyte)",
+}
+
+CELL = {
+    "height": "Electrode height [m]",
+    "width": "Electrode width [m]",
+    "capacity": "Nominal cell capacity [A.h]",
+    "current": "Current function [A]",
+    "lower_cutoff": "Lower voltage cut-off [V]",
+    "upper_cutoff": "Upper voltage cut-off [V]",
+    "ambient_T": "Ambient temperature [K]",
+    "initial_T": "Initial temperature [K]",
+    "reference_T": "Reference temperature [K]",
+    "contact_resistance": "Contact resistance [Ohm]",
+    "n_parallel": "Number of electrodes connected in parallel to make a cell",
+    "n_series": "Number of cells connected in series to make a battery",
+}
+
+VARIABLES = {
+    "time": "Time [s]",
+    "current": "Current [A]",
+    "voltage": "Voltage [V]",
+}
+
+
+def ocp_asymptote(sto):
+    """The term PyBaMM (≥ 25) adds to every electrode OCP near stoichiometry 0 and 1
+    (``U_asymptotes``: 1 mV at sto = 0.001, 1 V at sto = 0). An OCP function that returns
+    ``U(x) − ocp_asymptote(sto)`` makes PyBaMM's OCP exactly U(x): hc-kinetics' OCPs have their
+    own limits, and the barrier would otherwise add up to 1 V in the first and last per mille
+    of PyBaMM's concentration range (seen as a ~4 V spike at the start of a sodiation)."""
+    return U_asymptotes(sto)
+
+
+def ocp_wall(sto, sto_full, margin: float = 0.005):
+    """A smooth wall that only acts on states outside 0 ≤ sto ≤ ``sto_full`` (which a fit's
+    trial parameters can drive the model into): PyBaMM's asymptote shape, shifted by
+    ``margin`` so that it is below 1e-15 V inside the range, 1 V at ``margin`` beyond it and
+    then rising linearly. Positive below 0, negative above ``sto_full``."""
+    return U_asymptote_approaching_zero(sto + margin) - U_asymptote_approaching_zero(sto_full - sto + margin)
+
+
+def model_class(name: str):
+    """PyBaMM's model class for "SPM", "SPMe" or "DFN" (its lithium-ion family, which PyBaMM
+    also uses for sodium-ion cells given sodium parameters)."""
+    return getattr(pybamm.lithium_ion, name)
+
+
+def average_concentration_variable(s: str) -> str:
+    """PyBaMM variable: volume-averaged particle concentration of slot ``s``."""
+    return f"Average {s.lower()} particle concentration [mol.m-3]"
+
+
+def surface_potential_variable(s: str) -> str:
+    """PyBaMM variable: x-averaged solid–electrolyte potential difference of slot ``s`` [V]."""
+    return f"X-averaged {s.lower()} electrode surface potential difference [V]"
+
+
+def current_sign(cell_kind: CellKind, direction: Direction) -> int:
+    """Sign of PyBaMM's current for a step that moves sodium in ``direction``.
+
+    Half cell: sodiate/desodiate refer to the working electrode. Full cell: charge
+    sodiates the anode, discharge desodiates it; sodiate/desodiate refer to the anode.
+    """
+    if cell_kind == "half":
+        table = {"sodiate": 1, "desodiate": -1, "discharge": 1, "charge": -1}
+    else:
+        table = {"sodiate": -1, "desodiate": 1, "charge": -1, "discharge": 1}
+    return table[direction]
+
+
+def voltage_termination(limit_V: float, falling: bool) -> str:
+    """PyBaMM's termination string of a step that ends when the voltage crosses ``limit_V``."""
+    return f"{'<' if falling else '>'}{limit_V} V"
+
+
+def current_termination(current_A: float) -> str:
+    """PyBaMM's termination string of a voltage hold that ends when |I| falls below ``current_A``."""
+    return f"<{current_A * 1e3:.9f} mA"

@@ -1,0 +1,129 @@
+"""Replaying a measured protocol on a half cell, with the solver's forward sensitivities.
+
+The PyBaMM model is built once with the given input parameters, the applied current and the
+initial sodium fraction as ``pybamm.InputParameter`` s, then discretised twice: one copy for
+plain solves (residuals) and one whose IDAKLU solver also integrates the forward sensitivity
+equations (IDAS) (Jacobians). No replay rebuilds anything.
+
+Each step is solved for its fixed duration with ``solver.step`` at its constant current, so step
+ends are fixed times, not voltage events, and the sensitivities carried from one step into the
+next are exact (PyBaMM's sensitivities ignore the movement of event-triggered step transitions).
+The voltage cut-off events are removed: a trial parameter set with too little capacity is driven
+past its cut-off, and its voltage error is simply large.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pybamm
+
+from ..cells import HalfCell
+from ..errors import InvalidValueError
+from ..protocols import ReplayStep
+from . import names
+from .build import INITIAL_FRACTION_INPUT, build
+from .solve import make_solver
+
+CURRENT_INPUT = names.CELL["current"]
+
+
+@dataclass(frozen=True)
+class ReplayOutput:
+    """Model voltage of one replayed step at its output times, with its sensitivities.
+
+    Attributes
+    ----------
+    time_s : numpy.ndarray
+        The step's output times [s from its start].
+    voltage_V : numpy.ndarray
+        Cell voltage [V] at those times.
+    sensitivities : numpy.ndarray or None
+        dV/dp, shape (times, parameters), in the order of :attr:`Replayer.sensitivity_names`
+        (the input names, then the initial sodium fraction).
+    """
+
+    time_s: np.ndarray
+    voltage_V: np.ndarray
+    sensitivities: np.ndarray | None
+
+
+class Replayer:
+    """A half cell built once to replay fixed-duration steps with input parameters ``names``.
+
+    Attributes
+    ----------
+    read : list of str
+        The input names the model actually reads (a name it ignores is not among them).
+    """
+
+    def __init__(self, cell: HalfCell, input_names: Sequence[str]):
+        if not isinstance(cell, HalfCell):
+            raise InvalidValueError("cell", type(cell).__name__, "a HalfCell (fitting full cells is not "
+                                    "supported yet)")
+        self.cell = cell
+        self.input_names = list(input_names)
+        self.sensitivity_names = self.input_names + [INITIAL_FRACTION_INPUT]
+        built = build(cell, self.input_names, initial_fraction_input=True)
+        self.read = [n for n in self.input_names if n in built.inputs]
+        pv = built.parameter_values
+        pv.update({CURRENT_INPUT: pybamm.InputParameter(CURRENT_INPUT),
+                   names.CELL["lower_cutoff"]: -100.0, names.CELL["upper_cutoff"]: 100.0})
+        self._models = {}
+        self._solvers = {}
+        for sens in (False, True):
+            sim = pybamm.Simulation(built.model.new_copy() if sens else built.model, parameter_values=pv)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                sim.build()
+            model = sim.built_model
+            model.events = []  # steps end at fixed times; cut-offs would stop a poor trial
+            self._models[sens] = model
+            self._solvers[sens] = make_solver([names.VARIABLES["voltage"]])
+        self.mass_g = cell.active_mass_mg * 1e-3
+
+    def replay(self, steps: Sequence[ReplayStep], inputs: Mapping[str, float], initial_fraction: float,
+               sensitivities: bool) -> list[ReplayOutput]:
+        """Solve ``steps`` in order from ``initial_fraction`` with ``inputs`` (input name →
+        value); one :class:`ReplayOutput` per step that has output times.
+
+        Raises ``pybamm.SolverError`` (or another exception from the solver) if a solve fails;
+        callers turn that into a large finite residual.
+        """
+        model, solver = self._models[sensitivities], self._solvers[sensitivities]
+        base = {**inputs, INITIAL_FRACTION_INPUT: float(initial_fraction)}
+        sol = None
+        out: list[ReplayOutput] = []
+        for st in steps:
+            current_A = 0.0 if st.direction == "rest" else (
+                names.current_sign("half", st.direction) * st.current_mA_g * 1e-3 * self.mass_g)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                sol = solver.step(sol, model, st.duration_s, t_eval=np.array([0.0, st.duration_s]),
+                                  t_interp=st.output_times_s, inputs={**base, CURRENT_INPUT: current_A},
+                                  save=False,
+                                  calculate_sensitivities=self.sensitivity_names if sensitivities else False)
+            if sol.termination != "final time":
+                raise pybamm.SolverError(f"the solver stopped early ({sol.termination})")
+            if st.output_times_s is None:
+                continue
+            var = sol[names.VARIABLES["voltage"]]
+            keep = _match(sol.t - sol.t[0], st.output_times_s)
+            S = None
+            if sensitivities:
+                S = np.column_stack([np.asarray(var.sensitivities[n], float).ravel()
+                                     for n in self.sensitivity_names])[keep]
+            out.append(ReplayOutput(st.output_times_s, np.asarray(var.entries, float)[keep], S))
+        return out
+
+
+def _match(t: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Indices of the solution times closest to each grid time (the solver outputs the grid
+    times themselves, possibly with the step's end points added)."""
+    idx = np.clip(np.searchsorted(t, grid), 0, len(t) - 1)
+    lower = np.clip(idx - 1, 0, len(t) - 1)
+    closer = np.abs(t[lower] - grid) < np.abs(t[idx] - grid)
+    return np.where(closer, lower, idx)

@@ -1,0 +1,8 @@
+"""Results: running protocols (:class:`Simulator`, :func:`run`), the tidy time series and
+per-step summaries (:class:`Result`), and the figures people expect (:mod:`.plots`)."""
+
+from .simulator import Simulator, run
+from .tables import CYCLER_COLUMNS, PLATEAU_EDGE_V, Result, capacity_below, cycler_frame, summarise, tidy
+
+__all__ = ["CYCLER_COLUMNS", "PLATEAU_EDGE_V", "Result", "Simulator", "capacity_below", "cycler_frame", "run",
+           "summarise", "tidy"]

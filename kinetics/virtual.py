@@ -1,0 +1,116 @@
+"""Virtual measurements: what a cycler would record from a model cell, with noise.
+
+Used to test and benchmark fitting and identification (recovery of known parameters) and as
+virtual experiments: GCD files (one per rate: a sodiation to the lower cut-off followed by a
+desodiation to the upper cut-off) and GITT pulse trains, sampled as the solver outputs them,
+with seeded Gaussian noise on the voltage, in the columns :data:`~kinetics.results.CYCLER_COLUMNS`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._files import write_new
+from .cells import HalfCell
+from .errors import InvalidValueError
+from .protocols import Step, gitt, rest
+from .results import CYCLER_COLUMNS, Simulator, cycler_frame
+
+TIME, CURRENT, VOLTAGE = CYCLER_COLUMNS
+
+#: Samples a virtual cycler logs over a full sodiation (its record interval scales with 1/rate,
+#: like logging every fixed step of capacity, ≈ 0.3 mAh/g for MPCC-1).
+SAMPLES_PER_STEP = 1000
+
+
+def virtual_gcd(cell: HalfCell, rates_mA_g: Sequence[float], noise_mV: float = 0.0,
+                  seed: int = 0, samples_per_step: int = SAMPLES_PER_STEP) -> dict[float, pd.DataFrame]:
+    """Cycler-style time series (:data:`~kinetics.results.CYCLER_COLUMNS`; current negative
+    while sodiating, as most cyclers record a half cell's discharge) per rate [mA/g].
+
+    Parameters
+    ----------
+    cell : HalfCell
+        The model cell (its parameter set is the truth).
+    rates_mA_g : sequence of float
+        Specific currents [mA/g]; one file (one sodiation + desodiation) each.
+    noise_mV : float
+        Standard deviation of the Gaussian voltage noise [mV] (seeded).
+    samples_per_step : int
+        Record interval: the time to pass the electrode's total capacity over this number.
+    """
+    if noise_mV < 0:
+        raise InvalidValueError("noise_mV", noise_mV, "a standard deviation >= 0 mV")
+    rng = np.random.default_rng(seed)
+    sim = Simulator(cell)
+    out = {}
+    q_total = cell.working.material.ocp.total_capacity_mAh_g
+    lo, hi = cell.window_V
+    for rate in rates_mA_g:
+        period = q_total / rate * 3600.0 / samples_per_step
+        steps = (Step("sodiate", float(rate), limit_V=lo, sample_period_s=period),
+                 Step("desodiate", float(rate), limit_V=hi, sample_period_s=period))
+        result = sim.run(steps)
+        frame = cycler_frame(result.table.drop_duplicates("time_s"), "half", cell.active_mass_mg)
+        frame[VOLTAGE] += rng.normal(0.0, noise_mV * 1e-3, len(frame))
+        out[float(rate)] = frame
+    return out
+
+
+def write_virtual_gcd(cell: HalfCell, rates_mA_g: Sequence[float], folder: str | Path,
+                        noise_mV: float = 0.0, seed: int = 0) -> list[Path]:
+    """Write :func:`virtual_gcd` files ``gcd_<rate>mAg.csv`` into ``folder`` (never overwrites)."""
+    folder = Path(folder)
+    return [write_new(folder / f"gcd_{rate:g}mAg.csv", frame.to_csv(index=False, float_format="%.9g"))
+            for rate, frame in virtual_gcd(cell, rates_mA_g, noise_mV, seed).items()]
+
+
+def virtual_gitt(cell: HalfCell, pulse_mA_g: float = 50.0, pulse_min: float = 10.0, rest_min: float = 40.0,
+                 direction: str = "sodiate", until_V: float | None = None, first_rest_min: float = 10.0,
+                 noise_mV: float = 0.0, seed: int = 0, c_rate: float | None = None) -> pd.DataFrame:
+    """A GITT as a cycler records it (:data:`~kinetics.results.CYCLER_COLUMNS`; current
+    negative while sodiating): pulses and rests until a pulse reaches ``until_V`` (default: the
+    cell window's end in that direction), after which, like a cycler's stop condition, only that
+    pulse's rest is kept.
+
+    Parameters
+    ----------
+    pulse_mA_g, c_rate : float
+        Pulse current [mA/g], or a C-rate instead (1C = the material's ``one_c_current``).
+    pulse_min, rest_min, first_rest_min : float
+        Pulse, rest and initial open-circuit rest durations [min] (paper 003: 10 and 40).
+    noise_mV : float
+        Gaussian voltage noise [mV] (seeded), added to every sample, never smoothed.
+    """
+    if c_rate is not None:
+        pulse_mA_g = c_rate * cell.working.material.one_c_mA_g
+    lo, hi = cell.window_V
+    limit = until_V if until_V is not None else (lo if direction == "sodiate" else hi)
+    q_total = cell.working.material.ocp.total_capacity_mAh_g
+    n = int(np.ceil(1.2 * q_total / (pulse_mA_g * pulse_min / 60.0))) + 1
+    if direction == "desodiate":  # start from a fully sodiated carbon: a slow sodiation and a rest
+        pre = (Step("sodiate", float(pulse_mA_g) / 5, limit_V=lo), rest(2.0))
+    else:
+        pre = ()
+    steps = pre + gitt(pulse_mA_g, pulse_min, rest_min, direction, limit, n, first_rest_min)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = Simulator(cell).run(steps)
+    table = result.table
+    table = table[table["step"] >= len(pre)]
+    # the first pulse that ended early (at the limit) ends the experiment after its rest
+    pulse_steps = [k for k, s in enumerate(steps) if s.direction == direction and k >= len(pre)]
+    for k in pulse_steps:
+        g = table[table["step"] == k]
+        if len(g) and g["time_s"].iloc[-1] - g["time_s"].iloc[0] < pulse_min * 60.0 * 0.999:
+            table = table[table["step"] <= k + 1]
+            break
+    frame = cycler_frame(table.drop_duplicates("time_s"), "half", cell.active_mass_mg)
+    frame[TIME] -= frame[TIME].iloc[0]
+    frame[VOLTAGE] += np.random.default_rng(seed).normal(0.0, noise_mV * 1e-3, len(frame))
+    return frame

@@ -1,0 +1,203 @@
+"""Studies: the main job of ``kinetics simulate`` and users' own studies from a config file.
+
+A study is a list of half-cell rate tests and full-cell tests. Outputs (CSV, PNG, a markdown
+and a JSON summary) are written into a fresh folder (:func:`kinetics._files.output_folder`): a
+folder is complete or absent, and an existing folder is never overwritten (the next free name
+``<folder>-2``, ``-3``… is used and reported).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .._files import output_folder
+from ..cells import FullCell, HalfCell
+from ..design import balanced, energy_density_Wh_kg
+from ..errors import InvalidValueError, UnknownNameError
+from ..protocols import rate_test
+from ..results import Simulator
+from ..results.plots import dqdv, gcd_by_rate, stage_occupancy
+
+DEFAULT_RATES = (20, 50, 100, 200, 500, 1000, 2000)
+
+
+@dataclass(frozen=True)
+class HalfCellTest:
+    parameter_set: str = "MPCC-1-ether"
+    rates_mA_g: tuple[float, ...] = DEFAULT_RATES
+    cycles: int = 1
+    window_V: tuple[float, float] | None = None
+    model: str = "SPMe"
+
+
+@dataclass(frozen=True)
+class FullCellTest:
+    anode: str = "MPCC-1-ether"
+    cathode: str = "O3-Na0.9TMO2"
+    np_ratio: float = 1.05
+    rates_mA_g: tuple[float, ...] = (20, 500)
+    cycles: int = 2
+    window_V: tuple[float, float] | None = None
+    model: str = "SPMe"
+
+
+@dataclass(frozen=True)
+class Study:
+    half_cells: tuple[HalfCellTest, ...] = field(default_factory=lambda: (HalfCellTest(),))
+    full_cells: tuple[FullCellTest, ...] = field(default_factory=lambda: (FullCellTest(),))
+
+
+def _from_table(cls, raw: dict, where: str):
+    allowed = list(cls.__dataclass_fields__)
+    for k in raw:
+        if k not in allowed:
+            raise UnknownNameError(f"key in {where}", k, allowed)
+    kwargs = dict(raw)
+    for k in ("rates_mA_g", "window_V"):
+        if k in kwargs and kwargs[k] is not None:
+            kwargs[k] = tuple(float(v) for v in kwargs[k])
+    return cls(**kwargs)
+
+
+def load_study(path: str | Path) -> Study:
+    """Read a study from a TOML or JSON file with ``[[half_cell]]`` and ``[[full_cell]]`` tables."""
+    path = Path(path)
+    if not path.exists():
+        raise InvalidValueError("--config", str(path), "an existing TOML or JSON file")
+    text = path.read_text(encoding="utf-8")
+    try:
+        raw = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as e:
+        raise InvalidValueError("--config", str(path), f"valid TOML/JSON ({e})") from None
+    for k in raw:
+        if k not in ("half_cell", "full_cell"):
+            raise UnknownNameError("section of the study file", k, ["half_cell", "full_cell"])
+    return Study(tuple(_from_table(HalfCellTest, t, "[[half_cell]]") for t in raw.get("half_cell", [])),
+                 tuple(_from_table(FullCellTest, t, "[[full_cell]]") for t in raw.get("full_cell", [])))
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-." else "_" for c in text)
+
+
+def _prepare(study: Study):
+    """Build every cell first, so bad input fails before any solve."""
+    cells = []
+    for t in study.half_cells:
+        cell = HalfCell(t.parameter_set, t.model)
+        steps = rate_test(t.rates_mA_g, t.cycles, t.window_V or cell.window_V, "half")
+        cells.append(("half", t, cell, steps))
+    for t in study.full_cells:
+        cell = FullCell(t.anode, t.cathode, t.np_ratio, t.model)
+        steps = rate_test(t.rates_mA_g, t.cycles, t.window_V or cell.window_V, "full")
+        cells.append(("full", t, cell, steps))
+    return cells
+
+
+def run_study(study: Study, out: str | Path = "kinetics-output", progress: bool = True) -> dict[str, Any]:
+    """Run ``study``, write its outputs into a fresh folder and return the summary dict."""
+    prepared = _prepare(study)
+    with output_folder(out) as (tmp, target):
+        summary: dict[str, Any] = {"output_folder": str(target), "half_cells": [], "full_cells": []}
+        for kind, _test, cell, steps in prepared:
+            if kind == "half":
+                name = cell.name
+                sim = Simulator(cell)
+                result = sim.run(steps, progress=progress, description=f"{name} half cell ")
+                stem = _slug(f"half_{name}")
+                result.save(tmp, stem)
+                gcd_by_rate(result, tmp / f"{stem}_gcd.png", f"{name} vs Na, {cell.model}")
+                dqdv(result, tmp / f"{stem}_dqdv.png", f"{name}: dQ/dV")
+                stage_occupancy(result, tmp / f"{stem}_stages.png", f"{name}: stage occupancy")
+                rt = result.rate_table()
+                summary["half_cells"].append({
+                    "parameter_set": name, "model": cell.model, "truncated": result.truncated,
+                    "wall_time_s": result.wall_time_s,
+                    "rates": [{"current_mA_g": float(r.rate_mA_g),
+                               "reversible_capacity_mAh_g": float(r.capacity_mAh_g),
+                               "plateau_capacity_mAh_g": float(r["capacity_below_0.1V_mAh_g"]),
+                               "plateau_share": float(r.plateau_share),
+                               "average_voltage_V": float(r.average_voltage_V),
+                               "coulombic_efficiency": float(r.coulombic_efficiency)}
+                              for _, r in rt.iterrows()],
+                })
+            else:
+                cell = balanced(cell)
+                b = cell.balance
+                result = Simulator(cell).run(steps, progress=progress, description=cell.name)
+                a_name, c_name = cell.anode_half.name, cell.cathode_half.name
+                stem = _slug(f"full_{a_name}_{c_name}_NP{cell.np_ratio:g}")
+                result.save(tmp, stem)
+                gcd_by_rate(result, tmp / f"{stem}_gcd.png", f"{a_name} // {c_name}, N/P {cell.np_ratio:g}")
+                rev = result.reversible_capacities()
+                rates = []
+                for rate in sorted({s.rate_group for s in steps}):
+                    ks = [k for k, s in enumerate(steps)
+                          if s.rate_group == rate and s.direction == "discharge"]
+                    row = rev[rev["step"] == ks[-1]] if ks else rev.iloc[0:0]
+                    if len(row):
+                        r = row.iloc[0]
+                        rates.append({"current_mA_g_anode": rate,
+                                      "capacity_mAh_g_anode": float(r.capacity_mAh_g),
+                                      "average_voltage_V": float(r.average_voltage_V),
+                                      "energy_density_Wh_kg":
+                                          energy_density_Wh_kg(float(r.energy_mWh_g), b.cathode_to_anode_mass)})
+                summary["full_cells"].append({
+                    "anode": a_name, "cathode": c_name,
+                    "np_ratio": cell.np_ratio, "np_definition": "anode over cathode reversible areal "
+                    "capacity, both at 20 mA/g in half cells (paper 000)", "model": cell.model,
+                    "balance": b.to_json(), "rates": rates, "truncated": result.truncated,
+                    "wall_time_s": result.wall_time_s,
+                })
+        (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        (tmp / "summary.md").write_text(markdown_summary(summary), encoding="utf-8")
+    return summary
+
+
+def markdown_summary(summary: dict[str, Any]) -> str:
+    lines = ["# hc-kinetics simulation summary", ""]
+    for h in summary["half_cells"]:
+        lines += [f"## Half cell {h['parameter_set']} vs Na metal ({h['model']})", "",
+                  "| current (mA/g) | reversible capacity (mAh/g) | below 0.1 V (mAh/g) | plateau share | "
+                  "average voltage (V) |", "|---:|---:|---:|---:|---:|"]
+        for r in h["rates"]:
+            lines.append(f"| {r['current_mA_g']:g} | {r['reversible_capacity_mAh_g']:.1f} | "
+                         f"{r['plateau_capacity_mAh_g']:.1f} | {r['plateau_share']:.2f} | "
+                         f"{r['average_voltage_V']:.3f} |")
+        lines.append("")
+    for f in summary["full_cells"]:
+        b = f["balance"]
+        lines += [f"## Full cell {f['anode']} // {f['cathode']}, N/P {f['np_ratio']:g} ({f['model']})", "",
+                  f"N/P = {f['np_definition']}. Cathode/anode mass {b['cathode_to_anode_mass']:.2f}; "
+                  f"anode {b['anode_reversible_mAh_g']:.1f} and cathode {b['cathode_reversible_mAh_g']:.1f} "
+                  "mAh/g reversible in half cells.", "",
+                  "| current (mA/g anode) | capacity (mAh/g anode) | average voltage (V) | "
+                  "energy (Wh/kg, anode+cathode) |", "|---:|---:|---:|---:|"]
+        for r in f["rates"]:
+            lines.append(f"| {r['current_mA_g_anode']:g} | {r['capacity_mAh_g_anode']:.1f} | "
+                         f"{r['average_voltage_V']:.3f} | {r['energy_density_Wh_kg']:.1f} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def print_table(summary: dict[str, Any], stream=sys.stdout) -> None:
+    """Human-readable summary table."""
+    for h in summary["half_cells"]:
+        stream.write(f"\nHalf cell {h['parameter_set']} vs Na ({h['model']})\n")
+        stream.write(f"{'mA/g':>8} {'mAh/g':>8} {'<0.1 V':>8} {'share':>6} {'V avg':>7}\n")
+        for r in h["rates"]:
+            stream.write(f"{r['current_mA_g']:8g} {r['reversible_capacity_mAh_g']:8.1f} "
+                         f"{r['plateau_capacity_mAh_g']:8.1f} {r['plateau_share']:6.2f} "
+                         f"{r['average_voltage_V']:7.3f}\n")
+    for f in summary["full_cells"]:
+        stream.write(f"\nFull cell {f['anode']} // {f['cathode']}, N/P {f['np_ratio']:g} ({f['model']})\n")
+        stream.write(f"{'mA/g(a)':>8} {'mAh/g(a)':>9} {'V avg':>7} {'Wh/kg':>7}\n")
+        for r in f["rates"]:
+            stream.write(f"{r['current_mA_g_anode']:8g} {r['capacity_mAh_g_anode']:9.1f} "
+                         f"{r['average_voltage_V']:7.3f} {r['energy_density_Wh_kg']:7.1f}\n")
+    stream.write(f"\nOutputs written to {summary['output_folder']}\n")
