@@ -48,4 +48,19 @@ class RunFailedError(KineticsError, RuntimeError):
 
 
 class SimulationWarning(UserWarning):
-    """A solve that stopped early (solver failure at a high rate, infeasible step)."""
+    """A solve that stopped early (solver failure at a high rate, infeasible step), or a
+    physical guard that fired (a state outside an electrode's range, sodium not conserved)."""
+
+
+class PlatingWarning(SimulationWarning):
+    """The carbon was driven below 0 V vs Na+/Na: sodium metal could plate on it."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a long run. It is a ``KeyboardInterrupt`` (a script stops as usual);
+    ``partial`` holds what was completed (a result, a fit's best point, a study's summary) and
+    ``kept`` says what that is."""
+
+    def __init__(self, kept: str, partial: object = None):
+        super().__init__(kept)
+        self.kept, self.partial = kept, partial

@@ -10,7 +10,7 @@ sensitivities) and ``pybamm_sets`` (``pybamm:<name>`` parameter sets, registered
 from . import pybamm_sets  # noqa: F401  (registers the "pybamm:" prefix of kinetics.sets.load)
 from .build import HEADROOM, INITIAL_FRACTION_INPUT, BuiltModel, build, input_names
 from .replay import Replayer, ReplayOutput
-from .solve import SOLVER_SETTINGS, Engine, RawRun, StepSeries, make_solver
+from .solve import SOLVER_SETTINGS, ChunkRun, Engine, StepSeries, make_solver
 
-__all__ = ["HEADROOM", "INITIAL_FRACTION_INPUT", "SOLVER_SETTINGS", "BuiltModel", "Engine", "RawRun", "ReplayOutput",
+__all__ = ["HEADROOM", "INITIAL_FRACTION_INPUT", "SOLVER_SETTINGS", "BuiltModel", "ChunkRun", "Engine", "ReplayOutput",
            "Replayer", "StepSeries", "build", "input_names", "make_solver"]

@@ -10,7 +10,7 @@ building never runs a simulation.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,7 +68,8 @@ class BuiltModel:
     slots : dict
         Role → PyBaMM's electrode slot ("Negative"/"Positive").
     true_concentration : dict
-        Role → the full-electrode concentration [mol/m³] (x = c / this).
+        Role → the full-electrode concentration [mol/m³] at the cell's own values (x = c / this;
+        :meth:`concentrations` for other input values).
     """
 
     model: pybamm.BaseModel
@@ -78,6 +79,19 @@ class BuiltModel:
     concentration_scale: dict[str, float] = field(default_factory=dict)
     slots: dict[str, str] = field(default_factory=dict)
     true_concentration: dict[str, float] = field(default_factory=dict)
+
+    def concentrations(self, inputs: Mapping[str, float] | None = None) -> dict[str, float]:
+        """Role → full-electrode concentration [mol/m³] with ``inputs`` (stage capacities may be
+        inputs: the electrode's capacity, and so its full concentration, moves with them)."""
+        out = {}
+        electrodes = ({self.cell.role: self.cell.working} if isinstance(self.cell, HalfCell)
+                      else {"anode": self.cell.anode_electrode, "cathode": self.cell.cathode_electrode})
+        for role, electrode in electrodes.items():
+            ocp = electrode.material.ocp
+            total = sum((inputs or {}).get(convert.stage_name(role, s.name, "capacity_mAh_g"), s.capacity_mAh_g)
+                        for s in ocp.stages)
+            out[role] = specific_capacity_to_concentration(total, electrode.material.density_g_cm3)
+        return out
 
 
 class _Inputs:

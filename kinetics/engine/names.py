@@ -149,6 +149,12 @@ def average_concentration_variable(s: str) -> str:
     return f"Average {s.lower()} particle concentration [mol.m-3]"
 
 
+def electrode_potential_variable(s: str) -> str:
+    """PyBaMM variable: solid–electrolyte potential difference across slot ``s`` [V] (one value
+    per through-thickness node)."""
+    return f"{s} electrode surface potential difference [V]"
+
+
 def surface_potential_variable(s: str) -> str:
     """PyBaMM variable: x-averaged solid–electrolyte potential difference of slot ``s`` [V]."""
     return f"X-averaged {s.lower()} electrode surface potential difference [V]"

@@ -1,15 +1,22 @@
 """Solving protocols with PyBaMM's IDAKLU solver: one built model, re-used between runs.
 
 Solver settings (stated once, used everywhere): ``pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-6)``
-with only the variables hc-kinetics reads as output variables. A run returns the raw series of
-every completed step (:class:`RawRun`); :mod:`kinetics.results` turns them into tables.
+with only the variables hc-kinetics reads as output variables.
+
+A protocol is solved chunk by chunk (:func:`kinetics.protocols.chunks`: one step, or one cycle of
+a repeat block), each chunk a PyBaMM experiment of one cycle that starts from the last state of
+the one before. :meth:`Engine.iter_run` yields every chunk's raw series as soon as it is solved,
+so that a long run keeps only what its consumer keeps (memory stays flat), a run interrupted with
+Ctrl-C keeps every completed chunk, and a sweep that starts "where the cell is" reads that
+potential from the state it starts from. Distinct chunks are discretised once and re-used.
 """
 
 from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,10 +24,16 @@ import pybamm
 
 from ..cells import FullCell, HalfCell
 from ..progress import Progress
-from ..protocols import Step, check_window
+from ..protocols import Chunk, Current, Protocol, Sweep, check, chunks
+from ..units import concentration_to_specific_capacity
 from .build import BuiltModel, build
-from .names import VARIABLES, average_concentration_variable, surface_potential_variable
-from .steps import to_pybamm_steps
+from .names import (
+    VARIABLES,
+    average_concentration_variable,
+    electrode_potential_variable,
+    surface_potential_variable,
+)
+from .steps import Translation
 
 SOLVER_SETTINGS = {"rtol": 1e-6, "atol": 1e-6}
 
@@ -43,6 +56,17 @@ class StepSeries:
         cell, anode of a full cell) [-].
     surface_potential_V : numpy.ndarray
         X-averaged solid–electrolyte potential difference of the reference electrode [V].
+    anode_potential_min_V : numpy.ndarray
+        The lowest solid–electrolyte potential difference across the anode (the carbon's
+        potential vs Na+/Na where it is lowest, next to the separator) [V]; NaN for a cathode
+        half cell.
+    counter_fraction : numpy.ndarray
+        Full cells: the cathode's volume-averaged sodium fraction [-]; half cells: NaN.
+    sodium_mAh_g, counter_sodium_mAh_g : numpy.ndarray
+        Sodium held by the reference electrode [mAh per g of it] and, in full cells, by the
+        cathode [mAh per g of cathode] (from the average concentrations, whatever the inputs).
+    skipped : str
+        Why PyBaMM skipped the step without solving it (its limit was already passed), or "".
     """
 
     time_s: np.ndarray
@@ -50,38 +74,21 @@ class StepSeries:
     voltage_V: np.ndarray
     sodium_fraction: np.ndarray
     surface_potential_V: np.ndarray
+    anode_potential_min_V: np.ndarray
+    counter_fraction: np.ndarray
+    sodium_mAh_g: np.ndarray
+    counter_sodium_mAh_g: np.ndarray
+    skipped: str = ""
 
 
 @dataclass(frozen=True)
-class RawRun:
-    """What the solver produced: the completed steps, and why it stopped early (if it did)."""
+class ChunkRun:
+    """One solved chunk: the series of its completed steps, and why it stopped early (if it did)."""
 
+    chunk: Chunk
     series: tuple[StepSeries, ...]
-    n_steps: int
     failure: str | None
     wall_time_s: float
-
-    @property
-    def truncated(self) -> bool:
-        return self.failure is not None or len(self.series) < self.n_steps
-
-
-class _ProgressCallback(pybamm.callbacks.Callback):
-    """Advances a :class:`~kinetics.progress.Progress` per protocol step (PyBaMM calls each of
-    our steps a cycle)."""
-
-    def __init__(self, steps: Sequence[Step], bar: Progress):
-        self.steps, self.bar = steps, bar
-
-    def on_cycle_start(self, logs):
-        k, _ = logs["cycle number"]
-        s = self.steps[k - 1]
-        if k > 1:
-            self.bar.advance()
-        self.bar.status(s.direction + (f" {s.label}" if s.label else ""))
-
-    def on_experiment_end(self, logs):
-        self.bar.advance()
 
 
 class Engine:
@@ -100,6 +107,9 @@ class Engine:
         self.cell = cell
         self.built: BuiltModel = build(cell, inputs)
         self._sims: dict = {}
+        self._c_true = dict(self.built.true_concentration)
+        ref = self.reference_electrode
+        self.translation = Translation(cell.kind, cell.current_A, self.mA_g_of, ref.material.ocp.total_capacity_mAh_g)
 
     @property
     def reference_role(self) -> str:
@@ -110,61 +120,189 @@ class Engine:
     def reference_electrode(self):
         return self.cell.working if isinstance(self.cell, HalfCell) else self.cell.anode_electrode
 
+    @property
+    def reference_mass_mg(self) -> float:
+        return self.cell.active_mass_mg if isinstance(self.cell, HalfCell) else self.cell.anode_mass_mg
+
+    def mA_g_of(self, current: Current) -> float:
+        """A current of the protocol grammar in mA/g of the reference electrode."""
+        return current.mA_g(self.reference_mass_mg, self.reference_electrode.material.one_c_mA_g)
+
     def output_variables(self) -> list[str]:
         v = [VARIABLES["time"], VARIABLES["current"], VARIABLES["voltage"]]
         for s in self.built.slots.values():
             v.append(average_concentration_variable(s))
             v.append(surface_potential_variable(s))
+        if "anode" in self.built.slots:
+            v.append(electrode_potential_variable(self.built.slots["anode"]))
         return sorted(set(v))
 
-    def run(self, steps: Sequence[Step], inputs: Mapping[str, float] | None = None,
-            progress: bool = False, description: str = "") -> RawRun:
-        """Solve ``steps``. A solver failure ends the run early; :attr:`RawRun.failure` says why."""
-        steps = tuple(steps)
-        check_window(steps, self.cell.window_V, self.cell.kind)
-        electrode = self.reference_electrode
-        pairs = to_pybamm_steps(steps, self.cell.kind, self.cell.current_A, electrode.material.one_c_mA_g,
-                                electrode.material.ocp.total_capacity_mAh_g)
-        cycles: list[list] = [[] for _ in steps]
-        for k, st in pairs:
-            cycles[k].append(st)
-        key = tuple(repr(c) for c in cycles)
+    def check(self, protocol: Protocol) -> None:
+        """Bad input in the protocol, before any solve (see :func:`kinetics.protocols.check`)."""
+        check(protocol, self.cell.window_V, self.cell.kind, self.mA_g_of)
+
+    def initial_state(self) -> StepSeries:
+        """The cell's initial state at rest, as one sample: a half cell in equilibrium with the
+        top of its window, a full cell at its balance's initial fractions."""
+        if isinstance(self.cell, HalfCell):
+            U = self.cell.window_V[1]
+            ocp = self.cell.working.material.ocp
+            x = float(ocp.stoichiometry(U, "desodiation"))
+            return _sample(U, x, U, U if self.cell.role == "anode" else np.nan, np.nan, x * ocp.total_capacity_mAh_g,
+                           np.nan)
+        b = self.cell.balance
+        a, c = self.cell.anode_electrode.material.ocp, self.cell.cathode_electrode.material.ocp
+        U_a = float(a.potential(b.anode_initial_fraction))
+        V = float(c.potential(b.cathode_initial_fraction)) - U_a
+        return _sample(V, b.anode_initial_fraction, U_a, U_a, b.cathode_initial_fraction,
+                       b.anode_initial_fraction * a.total_capacity_mAh_g,
+                       b.cathode_initial_fraction * c.total_capacity_mAh_g)
+
+    def iter_run(self, protocol: Protocol, inputs: Mapping[str, float] | None = None, progress: bool = False,
+                 description: str = "") -> Iterator[ChunkRun]:
+        """Solve ``protocol`` chunk by chunk, yielding each as it completes. The run ends after
+        a chunk that failed (its :attr:`ChunkRun.failure` says why). Bad input raises before
+        any solve; Ctrl-C propagates to the consumer, which keeps what it has."""
+        self.check(protocol)
+        all_inputs = {**self.built.inputs, **(inputs or {})}
+        self._c_true = self.built.concentrations(all_inputs)
+        parts = chunks(protocol)
+        state = None
+        with Progress(len(parts), description or self.cell.name, enabled=progress, unit="step") as bar:
+            for chunk in parts:
+                bar.status(", ".join(f"{s.direction} {s.label}".strip() for s in chunk.steps))
+                t0 = time.perf_counter()
+                start = self.initial_state() if state is None else self._extract([state])
+                start_V = float(start.voltage_V[-1])
+                pieces, owners = [], []
+                for k, step in enumerate(chunk.steps):
+                    translated = self.translation.steps(step, start_V if isinstance(step, Sweep) else None)
+                    pieces += translated
+                    owners += [k] * len(translated)
+                failure, solution = None, None
+                with warnings.catch_warnings(), _quiet_pybamm():
+                    warnings.simplefilter("ignore")
+                    try:
+                        solution = self._simulation(pieces).solve(starting_solution=state, inputs=all_inputs)
+                    except pybamm.SolverError as e:
+                        failure = str(e).splitlines()[0]
+                series = self._series(solution, 0 if state is None else 1, start, owners, len(chunk.steps))
+                if failure is None and len(series) < len(chunk.steps):
+                    failure = "the solver stopped (infeasible step or solver failure)"
+                if failure is not None:
+                    failure = f"{_step_name(chunk, len(series))}: {failure}"
+                yield ChunkRun(chunk, tuple(series), failure, time.perf_counter() - t0)
+                bar.advance()
+                if failure is not None:
+                    return
+                if len(solution.cycles) > (0 if state is None else 1):
+                    state = solution.last_state  # else PyBaMM skipped the whole chunk: the state stays
+
+    def _simulation(self, pieces: list) -> pybamm.Simulation:
+        key = tuple(repr(p) for p in pieces)
         sim = self._sims.get(key)
-        if sim is None:  # the same protocol again re-uses the built, discretised model
+        if sim is None:  # the same chunk again re-uses the built, discretised model
             sim = pybamm.Simulation(self.built.model, parameter_values=self.built.parameter_values,
-                                    experiment=pybamm.Experiment([tuple(c) for c in cycles]),
+                                    experiment=pybamm.Experiment([tuple(pieces)]),
                                     solver=make_solver(self.output_variables()))
             self._sims[key] = sim
-        failure = None
-        t0 = time.perf_counter()
-        with Progress(len(steps), description or self.cell.name, enabled=progress) as bar:
-            callbacks = [_ProgressCallback(steps, bar)] if progress else None
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                try:
-                    solution = sim.solve(inputs={**self.built.inputs, **(inputs or {})}, callbacks=callbacks)
-                except pybamm.SolverError as e:  # solver failure before any step completed
-                    solution, failure = None, str(e).splitlines()[0]
-        wall = time.perf_counter() - t0
-        series = self._series(solution)
-        if failure is None and len(series) < len(steps):
-            failure = "the solver stopped (infeasible step or solver failure)"
-        return RawRun(tuple(series), len(steps), failure, wall)
+        return sim
 
-    def _series(self, solution) -> list[StepSeries]:
-        if solution is None:
+    def _series(self, solution, offset: int, start: StepSeries, owners: list[int], n_steps: int) -> list[StepSeries]:
+        """Series of the chunk's steps (a CC-CV's two PyBaMM steps are one of ours; a step PyBaMM
+        skipped is one sample where it would have started). ``offset``: the cycles the solution
+        carries from its starting solution."""
+        if solution is None or isinstance(solution, pybamm.EmptySolution):
             return []
-        role = self.reference_role
-        slot = self.built.slots[role]
-        c_true = self.built.true_concentration[role]
-        out = []
-        for cyc in solution.cycles:
-            if cyc is None:
+        new = solution.cycles[offset:]
+        if not new:  # PyBaMM skipped every step of the chunk (each infeasible at its start)
+            pieces = [pybamm.EmptySolution()] * len(owners)
+        elif new[-1] is None:
+            return []
+        else:
+            pieces = list(new[-1].steps)
+        out: list[StepSeries] = []
+        for k in range(n_steps):
+            mine = [p for p, o in zip(pieces, owners) if o == k]
+            if not mine:
                 break
-            t = cyc[VARIABLES["time"]].entries
-            t, idx = np.unique(t, return_index=True)
-            out.append(StepSeries(
-                t, cyc[VARIABLES["current"]].entries[idx], cyc[VARIABLES["voltage"]].entries[idx],
-                cyc[average_concentration_variable(slot)].entries[idx] / c_true,
-                cyc[surface_potential_variable(slot)].entries[idx]))
+            solved = [p for p in mine if not isinstance(p, pybamm.EmptySolution)]
+            if not solved:
+                last = out[-1] if out else start
+                out.append(_sample(*(float(getattr(last, f)[-1]) for f in _STATE_FIELDS), t=float(last.time_s[-1]),
+                                   skipped="infeasible at its start: the voltage is already beyond its limit"))
+                continue
+            out.append(self._extract(solved))
         return out
+
+    def _extract(self, solutions: list) -> StepSeries:
+        role = self.reference_role
+        slots = self.built.slots
+        slot = slots[role]
+        c_true = self._c_true[role]
+        cols: dict[str, list] = {k: [] for k in ("t", "i", "v", "x", "phi", "phimin", "xc", "q", "qc")}
+        rho = {r: e.material.density_g_cm3 for r, e in self._electrodes().items()}
+        for sol in solutions:
+            cols["t"].append(sol[VARIABLES["time"]].entries)
+            cols["i"].append(sol[VARIABLES["current"]].entries)
+            cols["v"].append(sol[VARIABLES["voltage"]].entries)
+            c_avg = sol[average_concentration_variable(slot)].entries
+            cols["x"].append(c_avg / c_true)
+            cols["q"].append(concentration_to_specific_capacity(c_avg, rho[role]))
+            cols["phi"].append(sol[surface_potential_variable(slot)].entries)
+            n = len(cols["t"][-1])
+            if "anode" in slots:
+                phi = np.asarray(sol[electrode_potential_variable(slots["anode"])].entries)
+                cols["phimin"].append(phi.min(axis=0) if phi.ndim == 2 else phi)
+            else:
+                cols["phimin"].append(np.full(n, np.nan))
+            if isinstance(self.cell, FullCell):
+                c_cat = sol[average_concentration_variable(slots["cathode"])].entries
+                cols["xc"].append(c_cat / self._c_true["cathode"])
+                cols["qc"].append(concentration_to_specific_capacity(c_cat, rho["cathode"]))
+            else:
+                cols["xc"].append(np.full(n, np.nan))
+                cols["qc"].append(np.full(n, np.nan))
+        arrays = {k: np.concatenate(v) for k, v in cols.items()}
+        t, idx = np.unique(arrays["t"], return_index=True)
+        return StepSeries(t, arrays["i"][idx], arrays["v"][idx], arrays["x"][idx], arrays["phi"][idx],
+                          arrays["phimin"][idx], arrays["xc"][idx], arrays["q"][idx], arrays["qc"][idx])
+
+    def _electrodes(self) -> dict:
+        if isinstance(self.cell, HalfCell):
+            return {self.cell.role: self.cell.working}
+        return {"anode": self.cell.anode_electrode, "cathode": self.cell.cathode_electrode}
+
+
+_STATE_FIELDS = ("voltage_V", "sodium_fraction", "surface_potential_V", "anode_potential_min_V", "counter_fraction",
+                 "sodium_mAh_g", "counter_sodium_mAh_g")
+
+
+def _sample(voltage_V: float, sodium_fraction: float, surface_potential_V: float, anode_potential_min_V: float,
+            counter_fraction: float, sodium_mAh_g: float, counter_sodium_mAh_g: float, t: float = 0.0,
+            skipped: str = "") -> StepSeries:
+    """A one-sample series at rest."""
+    def one(v: float) -> np.ndarray:
+        return np.array([v], float)
+    return StepSeries(one(t), one(0.0), one(voltage_V), one(sodium_fraction), one(surface_potential_V),
+                      one(anode_potential_min_V), one(counter_fraction), one(sodium_mAh_g), one(counter_sodium_mAh_g),
+                      skipped)
+
+
+@contextmanager
+def _quiet_pybamm():
+    """PyBaMM's logger at ERROR while solving: what it warns of (a skipped, infeasible step) is
+    reported once, by the results, with the step it concerns."""
+    level = pybamm.logger.level
+    pybamm.logger.setLevel("ERROR")
+    try:
+        yield
+    finally:
+        pybamm.logger.setLevel(level)
+
+
+def _step_name(chunk: Chunk, k: int) -> str:
+    k = min(k, len(chunk.steps) - 1)
+    s = chunk.steps[k]
+    where = f"step {chunk.first_step + k + 1} ({s.direction}{', ' + s.label if s.label else ''}"
+    return where + (f", cycle {chunk.cycle})" if chunk.cycle is not None else ")")

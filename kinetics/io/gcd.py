@@ -20,7 +20,6 @@ consistent within a file.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -29,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError
-from ..units import convert, quantity
+from ..protocols import Current
 from .columns import dimension_of, find, values_in
 from .cycler import has_time_series, read_table, series_from_table
 from .native import NATIVE_SUFFIXES, read_native
@@ -44,55 +43,21 @@ CURRENT_CHANGE_SHARE = 0.05
 MIN_POINTS = 10
 
 
-@dataclass(frozen=True)
-class StatedCurrent:
-    """A constant current stated by the user: ``value`` in ``unit`` ("mA", "mA/g", "C", ...)."""
+def parse_data_argument(text: str) -> tuple[Path, Current | None]:
+    """``"curve.csv@0.254mA"`` → (Path("curve.csv"), Current(0.254, "mA")).
 
-    value: float
-    unit: str
-
-    def __post_init__(self):
-        if not (np.isfinite(self.value) and self.value > 0):
-            raise InvalidValueError("stated current", f"{self.value}{self.unit}", "a positive current")
-
-    def mA_g(self, mass_mg: float | None, one_c_mA_g: float) -> float:
-        """The current in mA/g of active material."""
-        if self.unit == "C":
-            return self.value * one_c_mA_g
-        q = quantity(self.value, self.unit)
-        if q.check("[current]"):
-            if not mass_mg:
-                raise InvalidValueError("active mass", mass_mg,
-                                        f"a positive mass in mg (--mass-mg) to turn {self} into mA/g")
-            return convert(self.value, self.unit, "mA", field="stated current") / (mass_mg * 1e-3)
-        return convert(self.value, self.unit, "mA/g", field="stated current")
-
-    def __str__(self) -> str:
-        return f"{self.value:g}{self.unit}"
-
-
-def parse_data_argument(text: str) -> tuple[Path, StatedCurrent | None]:
-    """``"curve.csv@0.254mA"`` → (Path("curve.csv"), StatedCurrent(0.254, "mA")).
-
-    The part after the last ``@`` is a number and a unit: a current (A, mA, µA), a specific
-    current (mA/g, A/g) or a C-rate (``C``). Without ``@`` the whole text is the path.
+    The part after the last ``@`` is a current in the protocols' grammar
+    (:class:`kinetics.protocols.Current`): a current (A, mA, µA), a specific current (mA/g,
+    A/g) or a C-rate (``C``, ``C/20``). Without ``@`` the whole text is the path.
     """
     if "@" not in text:
         return Path(text), None
     path, _, spec = text.rpartition("@")
-    m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([A-Za-zµμ/]+)\s*", spec)
-    allowed = "a current such as @0.254mA, @20mA/g or @0.1C after the file name"
-    if not m:
-        raise InvalidValueError("DATA", text, allowed)
-    value, unit = float(m.group(1)), m.group(2).replace("μ", "µ")
-    if unit != "C":
-        try:
-            q = quantity(1.0, unit)
-        except InvalidValueError:
-            raise InvalidValueError("DATA", text, allowed) from None
-        if not (q.check("[current]") or q.check("[current]/[mass]")):
-            raise InvalidValueError("DATA", text, allowed)
-    return Path(path), StatedCurrent(value, unit)
+    try:
+        return Path(path), Current.parse(spec.strip(), "DATA")
+    except InvalidValueError:
+        raise InvalidValueError("DATA", text, "a current such as @0.254mA, @20mA/g or @0.1C after the file "
+                                "name") from None
 
 
 @dataclass(frozen=True)
@@ -284,7 +249,7 @@ def digitised_segment(frame: pd.DataFrame, current_mA_g: float, path: Path) -> S
 
 
 def read_gcd(text: str | Path, mass_mg: float | None = None, one_c_mA_g: float = 300.0,
-             stated: StatedCurrent | None = None, label: str | None = None) -> GCDData:
+             stated: Current | None = None, label: str | None = None) -> GCDData:
     """Read one DATA argument (a path, optionally ``@`` a stated current) into :class:`GCDData`.
 
     Parameters

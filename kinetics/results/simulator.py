@@ -1,19 +1,33 @@
 """Running protocols on cells and getting results: :class:`Simulator` and :func:`run`.
 
-The engine (:class:`kinetics.engine.Engine`) builds and solves; this module turns what it solved
-into a :class:`~kinetics.results.tables.Result` and says when a run stopped early.
+The engine (:class:`kinetics.engine.Engine`) builds and solves chunk by chunk; this module turns
+each solved chunk into summary rows (and table rows for the steps kept) as it arrives, checks
+the physical guards, and says when a run stopped early or was interrupted.
 """
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Mapping, Sequence
 
+import pandas as pd
+
 from ..cells import Balance, FullCell, HalfCell
 from ..engine import BuiltModel, Engine
-from ..errors import SimulationWarning
-from ..protocols import Step
-from .tables import Result, summarise, tidy
+from ..errors import Interrupted, PlatingWarning, SimulationWarning
+from ..protocols import Protocol, steps_of
+from .tables import (
+    SUMMARY_COLUMNS,
+    TABLE_COLUMNS,
+    Result,
+    cycle_summary,
+    guard_notes,
+    step_frame,
+    summary_row,
+)
+
+_IN = ("sodiate", "charge")
 
 
 class Simulator:
@@ -46,24 +60,51 @@ class Simulator:
     def kind(self) -> str:
         return self.cell.kind
 
-    def run(self, steps: Sequence[Step], inputs: Mapping[str, float] | None = None,
+    def run(self, protocol: Protocol, inputs: Mapping[str, float] | None = None,
             progress: bool = False, description: str = "") -> Result:
-        """Run ``steps`` and return a :class:`~kinetics.results.tables.Result`.
+        """Run ``protocol`` (steps and repeat blocks) and return a
+        :class:`~kinetics.results.tables.Result`.
 
-        A solver failure (e.g. at a high rate) ends the run with a
-        :class:`~kinetics.errors.SimulationWarning` and a truncated, still usable result.
+        A solver failure ends the run with a :class:`~kinetics.errors.SimulationWarning` naming
+        the step and the solver's message, and a truncated, still usable result. Ctrl-C raises
+        :class:`~kinetics.errors.Interrupted` whose ``partial`` is the result of the completed
+        steps. A carbon driven below 0 V vs Na+/Na gives a :class:`~kinetics.errors.PlatingWarning`.
         """
-        steps = tuple(steps)
-        raw = self.engine.run(steps, inputs, progress, description)
-        table = tidy(raw, steps, self.cell)
-        if raw.truncated:
-            warnings.warn(f"run stopped after {len(raw.series)} of {len(steps)} steps: {raw.failure}; "
-                          "the result is truncated", SimulationWarning, stacklevel=2)
-        return Result(table, summarise(table, steps, self.kind), steps, self.cell, raw.wall_time_s,
-                      n_completed=len(raw.series))
+        protocol = tuple(protocol)
+        steps = tuple(steps_of(protocol))
+        frames, rows, blocks, notes = [], [], [], []
+        last_in, failure, interrupted = None, None, False
+        t0 = time.perf_counter()
+        try:
+            for part in self.engine.iter_run(protocol, inputs, progress, description):
+                for j, s in enumerate(part.series):
+                    k = part.chunk.first_step + j
+                    frame = step_frame(k, steps[k], s, self.cell, part.chunk.cycle)
+                    row = summary_row(k, steps[k], frame, self.kind, last_in, part.chunk.cycle, s.skipped)
+                    if steps[k].direction in _IN:
+                        last_in = row["capacity_mAh_g"]
+                    rows.append(row)
+                    blocks.append(part.chunk.block)
+                    notes += guard_notes(k, steps[k], s, frame, self.cell)
+                    if part.chunk.keep:
+                        frames.append(frame)
+                failure = part.failure
+        except KeyboardInterrupt:
+            interrupted = True
+        table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TABLE_COLUMNS)
+        summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+        result = Result(table, summary, steps, self.cell, time.perf_counter() - t0, n_completed=len(rows),
+                        cycles=cycle_summary(summary, blocks), failure=failure, interrupted=interrupted, notes=notes)
+        if interrupted:
+            raise Interrupted(result.status(), result)
+        for n in notes:
+            warnings.warn(n, PlatingWarning if "plating" in n else SimulationWarning, stacklevel=2)
+        if result.truncated:
+            warnings.warn(f"run {result.status()}; the result is truncated", SimulationWarning, stacklevel=2)
+        return result
 
 
-def run(cell: HalfCell | FullCell, steps: Sequence[Step], progress: bool = False,
+def run(cell: HalfCell | FullCell, protocol: Protocol, progress: bool = False,
         inputs: Mapping[str, float] | None = None, description: str = "") -> Result:
-    """Build ``cell`` and run ``steps`` once (see :class:`Simulator` for repeated runs)."""
-    return Simulator(cell, tuple(inputs or ())).run(steps, inputs, progress, description)
+    """Build ``cell`` and run ``protocol`` once (see :class:`Simulator` for repeated runs)."""
+    return Simulator(cell, tuple(inputs or ())).run(protocol, inputs, progress, description)

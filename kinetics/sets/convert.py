@@ -167,7 +167,7 @@ def _ocp(values: _Values, role: str) -> MultiStageOCP:
         if [s.name for s in ordered] != list(ANODE_STAGE_NAMES):
             raise InvalidValueError(f"{role} stage potentials", {s.name: s.potential_V for s in stages},
                                     "adsorption > insertion > pore_filling")
-        return MultiStageOCP(stages, hysteresis_V=hysteresis, hysteresis_stage="pore_filling")
+        return MultiStageOCP(stages, hysteresis_V=hysteresis, hysteresis_stage=ANODE_STAGE_NAMES[-1])
     return MultiStageOCP(stages, hysteresis_V=hysteresis)
 
 

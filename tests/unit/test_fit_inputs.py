@@ -12,7 +12,8 @@ from kinetics.errors import InvalidValueError, UnknownNameError
 from kinetics.fitting import make_parameters
 from kinetics.fitting.fit import Fitter, check_data
 from kinetics.fitting.parameters import Parameter, expand
-from kinetics.io.gcd import StatedCurrent, parse_data_argument, read_gcd
+from kinetics.io.gcd import parse_data_argument, read_gcd
+from kinetics.protocols import Current
 
 MASS_MG = 0.95
 
@@ -70,9 +71,9 @@ def test_digitised_curve_with_current_in_mA(tmp_path):
     assert seg.duration_s == pytest.approx(300 / 20 * 3600, rel=1e-12)
 
 
-@pytest.mark.parametrize("text, current", [("c.csv@0.254mA", StatedCurrent(0.254, "mA")),
-                                           ("c.csv@20mA/g", StatedCurrent(20.0, "mA/g")),
-                                           ("c.csv@0.1C", StatedCurrent(0.1, "C")),
+@pytest.mark.parametrize("text, current", [("c.csv@0.254mA", Current(0.254, "mA")),
+                                           ("c.csv@20mA/g", Current(20.0, "mA/g")),
+                                           ("c.csv@0.1C", Current(0.1, "C")),
                                            ("c.csv", None)])
 def test_data_argument(text, current):
     assert parse_data_argument(text)[1] == current

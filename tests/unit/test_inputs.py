@@ -9,7 +9,7 @@ from kinetics.protocols import Step
 
 
 def test_non_positive_current():
-    with pytest.raises(InvalidValueError, match="specific_current_mA_g"):
+    with pytest.raises(InvalidValueError, match="current = -20"):
         hk.sodiate(-20)
     with pytest.raises(InvalidValueError, match="c_rate"):
         hk.desodiate(c_rate=0)
