@@ -15,7 +15,15 @@ The package's layers, each importing only those below it (``ARCHITECTURE.md``): 
 
 from .cells import Balance, FullCell, HalfCell
 from .design import balance, balanced
-from .errors import InvalidValueError, KineticsError, RunFailedError, SimulationWarning, UnknownNameError
+from .errors import (
+    Interrupted,
+    InvalidValueError,
+    KineticsError,
+    PlatingWarning,
+    RunFailedError,
+    SimulationWarning,
+    UnknownNameError,
+)
 from .physics import (
     ActiveMaterial,
     CellDesign,
@@ -45,10 +53,12 @@ __all__ = [
     "Electrolyte",
     "FullCell",
     "HalfCell",
+    "Interrupted",
     "InvalidValueError",
     "KineticsError",
     "MultiStageOCP",
     "ParameterSet",
+    "PlatingWarning",
     "Result",
     "RunFailedError",
     "SimulationWarning",

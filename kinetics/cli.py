@@ -23,7 +23,7 @@ import sys
 import warnings
 
 from .cells import HalfCell
-from .errors import InvalidValueError, KineticsError, RunFailedError, SimulationWarning
+from .errors import Interrupted, InvalidValueError, KineticsError, RunFailedError, SimulationWarning
 from .fitting import fit, make_parameters, predict
 from .fitting.fit import check_data
 from .fitting.parameters import expand
@@ -182,6 +182,7 @@ def cmd_fit(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kinetics", description="Sodium-ion hard/soft-carbon kinetics on PyBaMM")
+    p.add_argument("--debug", action="store_true", help="show the traceback of an error")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("simulate", help="run the main job or a study from --config")
@@ -278,19 +279,43 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Exit codes: 0 done, 1 a run that failed (or a fit that did not converge),
+    2 bad input, 130 interrupted (what was completed is kept and said). One line per problem on
+    stderr; a traceback only with ``--debug``."""
     args = build_parser().parse_args(argv)
-    warnings.simplefilter("default", SimulationWarning)
-    try:
-        return args.func(args)
-    except RunFailedError as e:  # a run that broke: not the user's input
-        sys.stderr.write(f"kinetics {args.command}: failed: {e}\n")
-        return 1
-    except KineticsError as e:
-        sys.stderr.write(f"kinetics {args.command}: error: {e}\n")
-        return 2
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        return 130
+    command = f"kinetics {args.command}"
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        kind = "warning" if issubclass(category, SimulationWarning) else category.__name__
+        sys.stderr.write(f"{command}: {kind}: {message}\n")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", SimulationWarning)
+        warnings.showwarning = show
+        try:
+            return args.func(args)
+        except Interrupted as e:
+            sys.stderr.write(f"{command}: interrupted: {e.kept}\n")
+            return 130
+        except KeyboardInterrupt:
+            sys.stderr.write(f"{command}: interrupted\n")
+            return 130
+        except RunFailedError as e:  # a run that broke: not the user's input
+            if args.debug:
+                raise
+            sys.stderr.write(f"{command}: failed: {e}\n")
+            return 1
+        except KineticsError as e:
+            if args.debug:
+                raise
+            sys.stderr.write(f"{command}: error: {e}\n")
+            return 2
+        except Exception as e:  # noqa: BLE001 — the CLI never shows a traceback unless asked
+            if args.debug:
+                raise
+            sys.stderr.write(f"{command}: internal error: {type(e).__name__}: {e} (rerun with --debug for the "
+                             "traceback, and please report it)\n")
+            return 1
 
 
 if __name__ == "__main__":

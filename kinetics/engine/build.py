@@ -79,6 +79,7 @@ class BuiltModel:
     concentration_scale: dict[str, float] = field(default_factory=dict)
     slots: dict[str, str] = field(default_factory=dict)
     true_concentration: dict[str, float] = field(default_factory=dict)
+    start: str = "desodiated"
 
     def concentrations(self, inputs: Mapping[str, float] | None = None) -> dict[str, float]:
         """Role → full-electrode concentration [mol/m³] with ``inputs`` (stage capacities may be
@@ -261,11 +262,17 @@ def _cell_values(cell: HalfCell | FullCell, P: _Inputs, capacity_Ah: float) -> d
     }
 
 
-def _top_of_window(U_top: float) -> InitialFraction:
-    """Initial sodium fraction: equilibrium with ``U_top`` on the desodiation branch."""
+def _window_edge(U: float, branch: str) -> InitialFraction:
+    """Initial sodium fraction: equilibrium with ``U`` on ``branch`` (the top of the window on
+    the desodiation branch: a desodiated electrode; the bottom on the sodiation branch: a
+    sodiated one)."""
     def x0(fractions, pots, widths, hyst, idx):
-        return stoichiometry_from_potential(U_top, fractions, branch_shift(pots, idx, hyst, "desodiation"), widths)
+        return stoichiometry_from_potential(U, fractions, branch_shift(pots, idx, hyst, branch), widths)
     return x0
+
+
+#: Half-cell starting states: the working electrode at rest in equilibrium with an edge of the window.
+STARTS = ("desodiated", "sodiated")
 
 
 def _fixed_fraction(x: Any) -> InitialFraction:
@@ -293,7 +300,8 @@ def input_names(cell: HalfCell | FullCell) -> list[str]:
                                                  if k.startswith("cathode.")]
 
 
-def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fraction_input: bool = False) -> BuiltModel:
+def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fraction_input: bool = False,
+          start: str = "desodiated") -> BuiltModel:
     """Build the PyBaMM model and parameter values of ``cell``.
 
     Parameters
@@ -306,14 +314,20 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
         Half cells only: the working electrode's initial sodium fraction becomes the input
         parameter :data:`INITIAL_FRACTION_INPUT` instead of equilibrium with the top of the
         window (fits start each measured file from its own state).
+    start : {"desodiated", "sodiated"}
+        Half cells: the working electrode starts at rest in equilibrium with the top of the
+        window (desodiation branch) or with its bottom (sodiation branch).
     """
+    if start not in STARTS:
+        raise UnknownNameError("starting state", start, STARTS)
     inputs = set(inputs)
     _check_inputs(input_names(cell), inputs)
     P = _Inputs(inputs)
     if isinstance(cell, HalfCell):
         slot = names.slot("half", cell.role)
+        lo, hi = cell.window_V
         x0 = (_fixed_fraction(pybamm.InputParameter(INITIAL_FRACTION_INPUT)) if initial_fraction_input
-              else _top_of_window(cell.window_V[1]))
+              else _window_edge(hi, "desodiation") if start == "desodiated" else _window_edge(lo, "sodiation"))
         ev, c_ref, c_true, hyst = _electrode_values(cell.working, slot, P, cell.design.temperature_K, x0,
                                                     cell.electrolyte.concentration_mol_m3)
         j0_Na = P(convert.counter_name("exchange_current_A_m2"), cell.counter.exchange_current_A_m2)
@@ -332,9 +346,9 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
         opts = names.options("half", {slot: hyst}, contact_resistance=True)
         scales, true, slots = {cell.role: c_ref}, {cell.role: c_true}, {cell.role: slot}
     elif isinstance(cell, FullCell):
-        if initial_fraction_input:
-            raise InvalidValueError("initial_fraction_input", True, "False for a full cell (its "
-                                    "initial fractions come from the balance)")
+        if initial_fraction_input or start != "desodiated":
+            raise InvalidValueError("starting state", start, "the balance's for a full cell (its initial fractions "
+                                    "come from the balance)")
         b = cell.balance
         if b is None:
             raise InvalidValueError("full cell balance", None, "a Balance: compute it with kinetics.balance(cell) "
@@ -359,4 +373,4 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
     for n in inputs:
         values[n] = pybamm.InputParameter(n)
     model = names.model_class(cell.model)(opts)
-    return BuiltModel(model, pybamm.ParameterValues(values), cell, P.used, scales, slots, true)
+    return BuiltModel(model, pybamm.ParameterValues(values), cell, P.used, scales, slots, true, start)

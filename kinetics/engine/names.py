@@ -118,6 +118,7 @@ VARIABLES = {
     "time": "Time [s]",
     "current": "Current [A]",
     "voltage": "Voltage [V]",
+    "charge": "Discharge capacity [A.h]",  # ∫I dt, a state of the model (+ = discharged)
 }
 
 

@@ -36,11 +36,20 @@ from .names import (
 from .steps import Translation
 
 SOLVER_SETTINGS = {"rtol": 1e-6, "atol": 1e-6}
+#: IDAS's consistent-initial-condition solve may search longer than its defaults (5 line-search
+#: backtracks, 100 iterations): a DFN carbon that starts fully desodiated at 3.0 V (x ≈ 1e-6) and
+#: is sodiated at ≥ 500 mA/g needs it, and a solve that converges anyway is not changed by it.
+SOLVER_OPTIONS = {"max_linesearch_backtracks_ic": 100, "max_num_iterations_ic": 1000}
 
 
-def make_solver(output_variables: Sequence[str] | None = None, **settings) -> pybamm.IDAKLUSolver:
-    """The IDAKLU solver with hc-kinetics' settings (``settings`` override them)."""
-    return pybamm.IDAKLUSolver(**{**SOLVER_SETTINGS, **settings}, output_variables=list(output_variables or []))
+def make_solver(output_variables: Sequence[str] | None = None, max_step_s: float | None = None,
+                **settings) -> pybamm.IDAKLUSolver:
+    """The IDAKLU solver with hc-kinetics' settings (``settings`` override them). ``max_step_s``
+    bounds the solver's internal step (IDAS ``dt_max``): outputs between internal steps are
+    interpolated, which rounds off a voltage that is forced to change in time (a sweep)."""
+    options = {**SOLVER_OPTIONS, **({"dt_max": float(max_step_s)} if max_step_s else {})}
+    return pybamm.IDAKLUSolver(**{**SOLVER_SETTINGS, **settings}, output_variables=list(output_variables or []),
+                               options=options)
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,8 @@ class StepSeries:
     sodium_mAh_g, counter_sodium_mAh_g : numpy.ndarray
         Sodium held by the reference electrode [mAh per g of it] and, in full cells, by the
         cathode [mAh per g of cathode] (from the average concentrations, whatever the inputs).
+    charge_Ah : numpy.ndarray
+        The charge the cell has passed, integrated by the solver [A.h] (+ = discharged).
     skipped : str
         Why PyBaMM skipped the step without solving it (its limit was already passed), or "".
     """
@@ -78,6 +89,7 @@ class StepSeries:
     counter_fraction: np.ndarray
     sodium_mAh_g: np.ndarray
     counter_sodium_mAh_g: np.ndarray
+    charge_Ah: np.ndarray
     skipped: str = ""
 
 
@@ -101,11 +113,13 @@ class Engine:
     inputs : sequence of str
         Parameter-set names exposed as input parameters (change them per run without
         rebuilding).
+    start : {"desodiated", "sodiated"}
+        Half cells: where the working electrode starts (see :func:`kinetics.engine.build.build`).
     """
 
-    def __init__(self, cell: HalfCell | FullCell, inputs: Sequence[str] = ()):
+    def __init__(self, cell: HalfCell | FullCell, inputs: Sequence[str] = (), start: str = "desodiated"):
         self.cell = cell
-        self.built: BuiltModel = build(cell, inputs)
+        self.built: BuiltModel = build(cell, inputs, start=start)
         self._sims: dict = {}
         self._c_true = dict(self.built.true_concentration)
         ref = self.reference_electrode
@@ -129,7 +143,7 @@ class Engine:
         return current.mA_g(self.reference_mass_mg, self.reference_electrode.material.one_c_mA_g)
 
     def output_variables(self) -> list[str]:
-        v = [VARIABLES["time"], VARIABLES["current"], VARIABLES["voltage"]]
+        v = [VARIABLES["time"], VARIABLES["current"], VARIABLES["voltage"], VARIABLES["charge"]]
         for s in self.built.slots.values():
             v.append(average_concentration_variable(s))
             v.append(surface_potential_variable(s))
@@ -145,9 +159,10 @@ class Engine:
         """The cell's initial state at rest, as one sample: a half cell in equilibrium with the
         top of its window, a full cell at its balance's initial fractions."""
         if isinstance(self.cell, HalfCell):
-            U = self.cell.window_V[1]
+            lo, hi = self.cell.window_V
+            U, branch = (hi, "desodiation") if self.built.start == "desodiated" else (lo, "sodiation")
             ocp = self.cell.working.material.ocp
-            x = float(ocp.stoichiometry(U, "desodiation"))
+            x = float(ocp.stoichiometry(U, branch))
             return _sample(U, x, U, U if self.cell.role == "anode" else np.nan, np.nan, x * ocp.total_capacity_mAh_g,
                            np.nan)
         b = self.cell.balance
@@ -183,7 +198,7 @@ class Engine:
                 with warnings.catch_warnings(), _quiet_pybamm():
                     warnings.simplefilter("ignore")
                     try:
-                        solution = self._simulation(pieces).solve(starting_solution=state, inputs=all_inputs)
+                        solution = self._simulation(pieces, chunk).solve(starting_solution=state, inputs=all_inputs)
                     except pybamm.SolverError as e:
                         failure = str(e).splitlines()[0]
                 series = self._series(solution, 0 if state is None else 1, start, owners, len(chunk.steps))
@@ -195,16 +210,18 @@ class Engine:
                 bar.advance()
                 if failure is not None:
                     return
-                if len(solution.cycles) > (0 if state is None else 1):
-                    state = solution.last_state  # else PyBaMM skipped the whole chunk: the state stays
+                solved_any = not isinstance(solution, pybamm.EmptySolution) and len(solution.cycles) > (state is not None)
+                if solved_any:  # else PyBaMM skipped the whole chunk: the state stays
+                    state = solution.last_state
 
-    def _simulation(self, pieces: list) -> pybamm.Simulation:
+    def _simulation(self, pieces: list, chunk: Chunk) -> pybamm.Simulation:
         key = tuple(repr(p) for p in pieces)
         sim = self._sims.get(key)
         if sim is None:  # the same chunk again re-uses the built, discretised model
+            sweeps = [s.period_s() for s in chunk.steps if isinstance(s, Sweep)]
             sim = pybamm.Simulation(self.built.model, parameter_values=self.built.parameter_values,
                                     experiment=pybamm.Experiment([tuple(pieces)]),
-                                    solver=make_solver(self.output_variables()))
+                                    solver=make_solver(self.output_variables(), min(sweeps) / 4 if sweeps else None))
             self._sims[key] = sim
         return sim
 
@@ -212,9 +229,9 @@ class Engine:
         """Series of the chunk's steps (a CC-CV's two PyBaMM steps are one of ours; a step PyBaMM
         skipped is one sample where it would have started). ``offset``: the cycles the solution
         carries from its starting solution."""
-        if solution is None or isinstance(solution, pybamm.EmptySolution):
+        if solution is None:
             return []
-        new = solution.cycles[offset:]
+        new = [] if isinstance(solution, pybamm.EmptySolution) else solution.cycles[offset:]
         if not new:  # PyBaMM skipped every step of the chunk (each infeasible at its start)
             pieces = [pybamm.EmptySolution()] * len(owners)
         elif new[-1] is None:
@@ -230,7 +247,8 @@ class Engine:
             if not solved:
                 last = out[-1] if out else start
                 out.append(_sample(*(float(getattr(last, f)[-1]) for f in _STATE_FIELDS), t=float(last.time_s[-1]),
-                                   skipped="infeasible at its start: the voltage is already beyond its limit"))
+                                   skipped="infeasible at its start: the voltage is already beyond its limit",
+                                   charge_Ah=float(last.charge_Ah[-1])))
                 continue
             out.append(self._extract(solved))
         return out
@@ -240,12 +258,13 @@ class Engine:
         slots = self.built.slots
         slot = slots[role]
         c_true = self._c_true[role]
-        cols: dict[str, list] = {k: [] for k in ("t", "i", "v", "x", "phi", "phimin", "xc", "q", "qc")}
+        cols: dict[str, list] = {k: [] for k in ("t", "i", "v", "x", "phi", "phimin", "xc", "q", "qc", "Q")}
         rho = {r: e.material.density_g_cm3 for r, e in self._electrodes().items()}
         for sol in solutions:
             cols["t"].append(sol[VARIABLES["time"]].entries)
             cols["i"].append(sol[VARIABLES["current"]].entries)
             cols["v"].append(sol[VARIABLES["voltage"]].entries)
+            cols["Q"].append(sol[VARIABLES["charge"]].entries)
             c_avg = sol[average_concentration_variable(slot)].entries
             cols["x"].append(c_avg / c_true)
             cols["q"].append(concentration_to_specific_capacity(c_avg, rho[role]))
@@ -266,7 +285,8 @@ class Engine:
         arrays = {k: np.concatenate(v) for k, v in cols.items()}
         t, idx = np.unique(arrays["t"], return_index=True)
         return StepSeries(t, arrays["i"][idx], arrays["v"][idx], arrays["x"][idx], arrays["phi"][idx],
-                          arrays["phimin"][idx], arrays["xc"][idx], arrays["q"][idx], arrays["qc"][idx])
+                          arrays["phimin"][idx], arrays["xc"][idx], arrays["q"][idx], arrays["qc"][idx],
+                          arrays["Q"][idx])
 
     def _electrodes(self) -> dict:
         if isinstance(self.cell, HalfCell):
@@ -280,13 +300,13 @@ _STATE_FIELDS = ("voltage_V", "sodium_fraction", "surface_potential_V", "anode_p
 
 def _sample(voltage_V: float, sodium_fraction: float, surface_potential_V: float, anode_potential_min_V: float,
             counter_fraction: float, sodium_mAh_g: float, counter_sodium_mAh_g: float, t: float = 0.0,
-            skipped: str = "") -> StepSeries:
+            skipped: str = "", charge_Ah: float = 0.0) -> StepSeries:
     """A one-sample series at rest."""
     def one(v: float) -> np.ndarray:
         return np.array([v], float)
     return StepSeries(one(t), one(0.0), one(voltage_V), one(sodium_fraction), one(surface_potential_V),
                       one(anode_potential_min_V), one(counter_fraction), one(sodium_mAh_g), one(counter_sodium_mAh_g),
-                      skipped)
+                      one(charge_Ah), skipped)
 
 
 @contextmanager

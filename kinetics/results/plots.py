@@ -20,7 +20,8 @@ _STYLE = {"font.size": 9, "axes.linewidth": 0.8, "lines.linewidth": 1.3, "figure
 
 
 def _finish(fig, ax, path: str | Path, title: str, legend_columns: int = 1) -> Path:
-    ax.legend(frameon=False, fontsize=7, ncol=legend_columns)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(frameon=False, fontsize=7, ncol=legend_columns)
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=300)
@@ -61,6 +62,8 @@ def dqdv(result: Result, path: str | Path, title: str = "") -> Path:
         fig, ax = plt.subplots(figsize=(4.2, 3.2))
         for k in steps[-2:]:
             g = result.table[result.table["step"] == k]
+            if len(g) < 3 or g["capacity_mAh_g"].iloc[-1] <= 0:
+                continue  # a step that passed no charge has no dQ/dV
             v, q = g["voltage_V"].to_numpy(), g["capacity_mAh_g"].to_numpy()
             order = np.argsort(v)
             v, q = v[order], q[order]

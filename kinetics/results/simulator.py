@@ -43,14 +43,18 @@ class Simulator:
         ``run(..., inputs={...})`` without rebuilding).
     balance : Balance, optional
         Full cells: the balance to use (the same as ``cell.with_balance(balance)``).
+    start : {"desodiated", "sodiated"}
+        Half cells: the working electrode starts at rest in equilibrium with the top of the
+        window (default) or with its bottom.
     """
 
-    def __init__(self, cell: HalfCell | FullCell, inputs: Sequence[str] = (), balance: Balance | None = None):
+    def __init__(self, cell: HalfCell | FullCell, inputs: Sequence[str] = (), balance: Balance | None = None,
+                 start: str = "desodiated"):
         if balance is not None:
             cell = cell.with_balance(balance)
         self.cell = cell
         self.inputs = tuple(inputs)
-        self.engine = Engine(cell, self.inputs)
+        self.engine = Engine(cell, self.inputs, start)
 
     @property
     def built(self) -> BuiltModel:

@@ -154,20 +154,19 @@ def guard_notes(k: int, step: StepKind, s: StepSeries, frame: pd.DataFrame, cell
                          f"{np.nanmax(x):.4g}): a state outside the electrode's range")
     passed = float(frame["capacity_mAh_g"].iloc[-1])
     if passed > 0:
-        moved = _inventory_error_mAh_g(s, frame, cell)
+        moved = _inventory_error_mAh_g(s, cell)
         if abs(moved) > INVENTORY_TOLERANCE * passed:
             notes.append(f"{where}: sodium inventory not conserved ({moved:+.3g} mAh/g of {passed:.4g} mAh/g passed)")
     return notes
 
 
-def _inventory_error_mAh_g(s: StepSeries, frame: pd.DataFrame, cell: HalfCell | FullCell) -> float:
+def _inventory_error_mAh_g(s: StepSeries, cell: HalfCell | FullCell) -> float:
     """Sodium the electrodes gained or lost beyond what the current carried [mAh/g of the
     reference electrode] (0 when the solver conserves it)."""
-    i = frame["current_mA_g"].to_numpy()
-    q_out = float(np.sum(0.5 * (i[1:] + i[:-1]) * np.diff(s.time_s))) / 3600.0  # mAh/g that left it
+    if isinstance(cell, HalfCell):  # PyBaMM's discharge sodiates the working electrode
+        into = (s.charge_Ah[-1] - s.charge_Ah[0]) * 1e6 / cell.active_mass_mg  # mAh/g
+        return float(s.sodium_mAh_g[-1] - s.sodium_mAh_g[0] - into)
     gained = s.sodium_mAh_g[-1] - s.sodium_mAh_g[0]
-    if isinstance(cell, HalfCell):
-        return float(gained + q_out)
     gained_c = (s.counter_sodium_mAh_g[-1] - s.counter_sodium_mAh_g[0]) * cell.balance.cathode_to_anode_mass
     return float(gained + gained_c)
 

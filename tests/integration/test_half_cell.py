@@ -130,8 +130,8 @@ def test_a_solver_failure_keeps_the_completed_steps_and_names_the_step(monkeypat
         def solve(self, **kwargs):
             raise pybamm.SolverError("IDA_CONV_FAIL: the corrector convergence failed\nmore detail")
 
-    def simulation(self, pieces):
-        return Failing() if "Rest" in repr(pieces) else real(self, pieces)
+    def simulation(self, pieces, chunk):
+        return Failing() if "Rest" in repr(pieces) else real(self, pieces, chunk)
 
     monkeypatch.setattr(solve.Engine, "_simulation", simulation)
     with pytest.warns(hk.SimulationWarning, match="stopped after 1 of 3 steps: step 2 \\(rest\\): IDA_CONV_FAIL"):
