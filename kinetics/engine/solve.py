@@ -210,8 +210,8 @@ class Engine:
                 bar.advance()
                 if failure is not None:
                     return
-                solved_any = not isinstance(solution, pybamm.EmptySolution) and len(solution.cycles) > (state is not None)
-                if solved_any:  # else PyBaMM skipped the whole chunk: the state stays
+                carried = 0 if state is None else 1
+                if not isinstance(solution, pybamm.EmptySolution) and len(solution.cycles) > carried:  # else PyBaMM skipped the whole chunk: the state stays
                     state = solution.last_state
 
     def _simulation(self, pieces: list, chunk: Chunk) -> pybamm.Simulation:
