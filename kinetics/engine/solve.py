@@ -210,8 +210,8 @@ class Engine:
                 bar.advance()
                 if failure is not None:
                     return
-                carried = 0 if state is None else 1
-                if not isinstance(solution, pybamm.EmptySolution) and len(solution.cycles) > carried:  # else PyBaMM skipped the whole chunk: the state stays
+                carried = 0 if state is None else 1  # PyBaMM skipped a whole chunk: the state stays
+                if not isinstance(solution, pybamm.EmptySolution) and len(solution.cycles) > carried:
                     state = solution.last_state
 
     def _simulation(self, pieces: list, chunk: Chunk) -> pybamm.Simulation:
