@@ -47,6 +47,16 @@ ANODE_TOP_V = 3.3
 #: Input-parameter name of a half cell's initial sodium fraction
 #: (``build(..., initial_fraction_input=True)``).
 INITIAL_FRACTION_INPUT = "hc-kinetics initial sodium fraction"
+
+
+def time_scale_input(k: int) -> str:
+    """Input parameter s_k that stretches the time of step k (``build(..., time_scales=n)``)."""
+    return f"hc-kinetics time scale of step {k}"
+
+
+def step_on_input(k: int) -> str:
+    """Input parameter that is 1 during step k and 0 otherwise (``build(..., time_scales=n)``)."""
+    return f"hc-kinetics step {k} is on"
 #: The charge-transfer coefficient of PyBaMM's symmetric Butler–Volmer kinetics (the only one the
 #: models use; PyBaMM reads no α for them).
 SYMMETRIC_TRANSFER_COEFFICIENT = 0.5
@@ -301,7 +311,7 @@ def input_names(cell: HalfCell | FullCell) -> list[str]:
 
 
 def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fraction_input: bool = False,
-          start: str = "desodiated") -> BuiltModel:
+          start: str = "desodiated", time_scales: int = 0) -> BuiltModel:
     """Build the PyBaMM model and parameter values of ``cell``.
 
     Parameters
@@ -317,6 +327,13 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
     start : {"desodiated", "sodiated"}
         Half cells: the working electrode starts at rest in equilibrium with the top of the
         window (desodiation branch) or with its bottom (sodiation branch).
+    time_scales : int
+        For replays of ``n`` steps whose durations move with the parameters (a step that ends at
+        a voltage cut-off): every time derivative is multiplied by Σ_k s_k·e_k, with s_k the
+        input :func:`time_scale_input` (k) and e_k :func:`step_on_input` (k) (1 during step k).
+        Solved for a fixed duration T_k with s_k = 1, step k then lasts s_k·T_k in physical time,
+        so the solver's sensitivities with respect to s_k are those with respect to the step's
+        end time: exact event-time sensitivities (:mod:`kinetics.fitting.capacity`).
     """
     if start not in STARTS:
         raise UnknownNameError("starting state", start, STARTS)
@@ -373,4 +390,9 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
     for n in inputs:
         values[n] = pybamm.InputParameter(n)
     model = names.model_class(cell.model)(opts)
+    if time_scales:
+        scale = sum(pybamm.InputParameter(time_scale_input(k)) * pybamm.InputParameter(step_on_input(k))
+                    for k in range(time_scales))
+        for variable in list(model.rhs):
+            model.rhs[variable] = scale * model.rhs[variable]
     return BuiltModel(model, pybamm.ParameterValues(values), cell, P.used, scales, slots, true, start)

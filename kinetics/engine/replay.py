@@ -25,7 +25,7 @@ from ..cells import HalfCell
 from ..errors import InvalidValueError
 from ..protocols import ReplayStep
 from . import names
-from .build import INITIAL_FRACTION_INPUT, build
+from .build import INITIAL_FRACTION_INPUT, build, step_on_input, time_scale_input
 from .solve import make_solver
 
 CURRENT_INPUT = names.CELL["current"]
@@ -54,20 +54,26 @@ class ReplayOutput:
 class Replayer:
     """A half cell built once to replay fixed-duration steps with input parameters ``names``.
 
+    With ``time_scales=n`` the model is built with a time scale per step
+    (:func:`~kinetics.engine.build.build`), and the sensitivities also cover s_0 … s_{n−1}
+    (the last columns): the derivatives with respect to each step's end time.
+
     Attributes
     ----------
     read : list of str
         The input names the model actually reads (a name it ignores is not among them).
     """
 
-    def __init__(self, cell: HalfCell, input_names: Sequence[str]):
+    def __init__(self, cell: HalfCell, input_names: Sequence[str], time_scales: int = 0):
         if not isinstance(cell, HalfCell):
             raise InvalidValueError("cell", type(cell).__name__, "a HalfCell (fitting full cells is not "
                                     "supported yet)")
         self.cell = cell
         self.input_names = list(input_names)
-        self.sensitivity_names = self.input_names + [INITIAL_FRACTION_INPUT]
-        built = build(cell, self.input_names, initial_fraction_input=True)
+        self.time_scales = time_scales
+        self.scale_names = [time_scale_input(k) for k in range(time_scales)]
+        self.sensitivity_names = self.input_names + [INITIAL_FRACTION_INPUT] + self.scale_names
+        built = build(cell, self.input_names, initial_fraction_input=True, time_scales=time_scales)
         self.read = [n for n in self.input_names if n in built.inputs]
         pv = built.parameter_values
         pv.update({CURRENT_INPUT: pybamm.InputParameter(CURRENT_INPUT),
@@ -94,10 +100,14 @@ class Replayer:
         callers turn that into a large finite residual.
         """
         model, solver = self._models[sensitivities], self._solvers[sensitivities]
-        base = {**inputs, INITIAL_FRACTION_INPUT: float(initial_fraction)}
+        base = {**inputs, INITIAL_FRACTION_INPUT: float(initial_fraction), **{n: 1.0 for n in self.scale_names}}
+        if self.time_scales and len(steps) != self.time_scales:
+            raise InvalidValueError("replayed steps", len(steps), f"{self.time_scales} (the model's time scales)")
         sol = None
         out: list[ReplayOutput] = []
-        for st in steps:
+        for k, st in enumerate(steps):
+            if self.time_scales:
+                base |= {step_on_input(j): float(j == k) for j in range(self.time_scales)}
             current_A = 0.0 if st.direction == "rest" else (
                 names.current_sign("half", st.direction) * st.current_mA_g * 1e-3 * self.mass_g)
             with warnings.catch_warnings():

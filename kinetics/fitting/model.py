@@ -113,21 +113,8 @@ class CurveModel:
         lo, hi = self.cell.window_V
         U = hi if data.first_kind == "sodiate" else lo
         branch = "desodiation" if data.first_kind == "sodiate" else "sodiation"
-
-        def x0(vals: Mapping[str, float]) -> float:
-            ocp_values = {k: v for k, v in vals.items() if ".ocp." in k}
-            ocp = convert.with_values(self.cell.parts, ocp_values).working.material.ocp
-            return float(ocp.stoichiometry(U, branch))
-
         base = {**self.base_inputs, **{k: v for k, v in values.items() if k in self.base_inputs}}
-        x = x0(base)
-        grad = np.zeros(len(self.set_names))
-        for k, n in enumerate(self.set_names):
-            if ".ocp." not in n:
-                continue
-            h = 1e-6 * max(abs(base[n]), 1e-3)
-            grad[k] = (x0({**base, n: base[n] + h}) - x0({**base, n: base[n] - h})) / (2 * h)
-        return x, grad
+        return equilibrium_fraction(self.cell, U, branch, self.set_names, base)
 
     # ------------------------------------------------------------------ solving
     def simulate(self, data: GCDData, values: Mapping[str, float], sensitivities: bool,
@@ -165,6 +152,25 @@ class CurveModel:
                     S = CubicSpline(o.time_s, S, axis=0)(grid)
             result.append(CurveOutput(grid, v, S))
         return result
+
+
+def equilibrium_fraction(cell: HalfCell, U: float, branch: str, names: Sequence[str],
+                         values: Mapping[str, float]) -> tuple[float, np.ndarray]:
+    """Sodium fraction in equilibrium with ``U`` [V] on ``branch`` for the working electrode
+    with ``values`` (names → values), and its derivative by each of ``names`` (central
+    differences of the closed-form x(U); zero for names that are not OCP parameters)."""
+    def x0(vals: Mapping[str, float]) -> float:
+        ocp_values = {k: v for k, v in vals.items() if ".ocp." in k}
+        ocp = convert.with_values(cell.parts, ocp_values).working.material.ocp
+        return float(ocp.stoichiometry(U, branch))
+
+    base = dict(values)
+    grad = np.zeros(len(names))
+    for k, n in enumerate(names):
+        if ".ocp." in n:
+            h = 1e-6 * max(abs(base[n]), 1e-3)
+            grad[k] = (x0({**base, n: base[n] + h}) - x0({**base, n: base[n] - h})) / (2 * h)
+    return x0(base), grad
 
 
 def _arc_length_subset(t: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
