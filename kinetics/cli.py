@@ -164,11 +164,17 @@ def cmd_fit(args) -> int:
             raise InvalidValueError("--weight", label, f"one of the DATA arguments {[d.label for d in data]}")
     if held_out:  # check held-out files before the (long) fit, not after it
         check_data(held_out, cell)
-    result = fit(cell, data, parameters, weights, n_starts=args.starts, max_evaluations=args.max_evaluations,
-                 progress=not args.quiet)
-    predicted, predicted_curves = (predict(result, held_out) if held_out else (None, None))
+    interrupted = None
+    try:
+        result = fit(cell, data, parameters, weights, n_starts=args.starts, max_evaluations=args.max_evaluations,
+                     progress=not args.quiet)
+    except Interrupted as e:  # keep and write the best point evaluated
+        result, interrupted = e.partial, e
+    predicted, predicted_curves = (predict(result, held_out) if held_out and not interrupted else (None, None))
     summary = write_outputs(result, args.out, predicted, predicted_curves,
                             extra={"data": args.data, "predict": args.predict or []})
+    if interrupted:
+        raise Interrupted(f"{interrupted.kept}; written to {summary['output_folder']}", summary)
     if args.json:
         _print_json(summary)
     else:

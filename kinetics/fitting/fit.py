@@ -37,7 +37,7 @@ from scipy.optimize import least_squares
 from scipy.stats import qmc
 
 from ..cells import HalfCell
-from ..errors import InvalidValueError
+from ..errors import Interrupted, InvalidValueError
 from ..io.gcd import GCDData
 from ..progress import Progress
 from ..sets import ParameterSet
@@ -404,9 +404,13 @@ def fit(cell: HalfCell, data: Sequence[GCDData], parameters: Sequence[Parameter]
         starts.extend(lo + sample[k] * (hi - lo) for k in range(n_starts - 1))
 
     bar = Progress(None, "fit", enabled=progress, unit="evaluation")
+    seen = {"cost": np.inf, "z": starts[0]}  # the best point evaluated (kept on Ctrl-C)
 
     def fun(z):
         r = fitter.evaluate(z)[0]
+        cost = float(r @ r)
+        if cost < seen["cost"]:
+            seen.update(cost=cost, z=np.array(z, copy=True))
         bar.advance(status=f"RMSE {np.sqrt(np.mean(r ** 2)) * 1e3:.2f} mV")
         return r
 
@@ -415,29 +419,38 @@ def fit(cell: HalfCell, data: Sequence[GCDData], parameters: Sequence[Parameter]
         bar.advance()
         return J
 
-    best = None
+    best, interrupted = None, False
     with bar:
-        for k, z0 in enumerate(starts):
-            if len(starts) > 1:
-                bar.status(f"start {k + 1}/{len(starts)}")
-            sol = least_squares(fun, z0, jac=jac, bounds=(lo, hi), method="trf", x_scale=1.0,
-                                loss=ROBUST_LOSS, f_scale=ROBUST_SCALE_V, ftol=1e-8, xtol=1e-8, gtol=1e-8,
-                                max_nfev=max_evaluations)
-            if ROBUST_LOSS != "linear" and sol.status >= 0:  # polish: plain least squares from there
-                sol = least_squares(fun, sol.x, jac=jac, bounds=(lo, hi), method="trf", x_scale=1.0,
-                                    ftol=1e-8, xtol=1e-8, gtol=1e-8, max_nfev=max_evaluations)
-            if best is None or sol.cost < best.cost:
-                best = sol
-    z = best.x
+        try:
+            for k, z0 in enumerate(starts):
+                if len(starts) > 1:
+                    bar.status(f"start {k + 1}/{len(starts)}")
+                sol = least_squares(fun, z0, jac=jac, bounds=(lo, hi), method="trf", x_scale=1.0,
+                                    loss=ROBUST_LOSS, f_scale=ROBUST_SCALE_V, ftol=1e-8, xtol=1e-8, gtol=1e-8,
+                                    max_nfev=max_evaluations)
+                if ROBUST_LOSS != "linear" and sol.status >= 0:  # polish: plain least squares from there
+                    sol = least_squares(fun, sol.x, jac=jac, bounds=(lo, hi), method="trf", x_scale=1.0,
+                                        ftol=1e-8, xtol=1e-8, gtol=1e-8, max_nfev=max_evaluations)
+                if best is None or sol.cost < best.cost:
+                    best = sol
+        except KeyboardInterrupt:
+            interrupted = True
+    z = seen["z"] if interrupted else best.x
     r, curves = fitter.evaluate(z)
-    J = fitter.jacobian(z)
     values = fitter.values(z)
-    stderr, corr = _uncertainties(fitter, z, J, r)
-    notes, weak = _notes(fitter, values, stderr, corr)
-    converged = best.status > 0
-    message = str(best.message)
-    if not converged:
-        message = f"did not converge: {message}; the values are the best point found"
+    if interrupted:  # no further solve for a Jacobian: the uncertainties are unknown
+        stderr = {n: float("nan") for n in fitter.problem.names}
+        corr = np.eye(len(fitter.problem.free))
+        notes, weak = [f"interrupted after {fitter.n_evaluations} model evaluations: the values are the best "
+                       "point evaluated, without uncertainties"], []
+        converged, message = False, "interrupted by the user; the values are the best point evaluated"
+    else:
+        stderr, corr = _uncertainties(fitter, z, fitter.jacobian(z), r)
+        notes, weak = _notes(fitter, values, stderr, corr)
+        converged = best.status > 0
+        message = str(best.message)
+        if not converged:
+            message = f"did not converge: {message}; the values are the best point found"
     if fitter.failures:
         notes.append(f"{len(fitter.failures)} trial solve(s) failed and were given a "
                      f"{FAILED_RESIDUAL_V:g} V residual (first: {fitter.failures[0]})")
@@ -445,10 +458,14 @@ def fit(cell: HalfCell, data: Sequence[GCDData], parameters: Sequence[Parameter]
     for d in fitter.data:
         diffs = np.concatenate([c.model_V - c.data_V for c in curves if c.file == d.label])
         rmse[d.label] = float(np.sqrt(np.mean(diffs ** 2)) * 1e3)
-    return FitResult(tuple(fitter.parameters), values, stderr, corr, rmse, curves, fitter.n_evaluations,
-                     fitter.n_jacobians, time.perf_counter() - t0, converged, message, notes, weak,
-                     cell.pset, cell.model, tuple(d.label for d in fitter.data), len(starts), fitter,
-                     tuple(fitter.problem.ties))
+    result = FitResult(tuple(fitter.parameters), values, stderr, corr, rmse, curves, fitter.n_evaluations,
+                       fitter.n_jacobians, time.perf_counter() - t0, converged, message, notes, weak,
+                       cell.pset, cell.model, tuple(d.label for d in fitter.data), len(starts), fitter,
+                       tuple(fitter.problem.ties))
+    if interrupted:
+        raise Interrupted(f"fit interrupted after {fitter.n_evaluations} model evaluations (kept: the best point "
+                          f"evaluated, RMSE {result.rmse_all_mV:.2f} mV)", result)
+    return result
 
 
 def predict(result: FitResult, data: Sequence[GCDData]) -> tuple[dict[str, float], list[CurveFit]]:

@@ -20,7 +20,7 @@ import pandas as pd
 from ..analysis.identify import DiffusivityFit, fit_gitt_ocp, fit_stage_diffusivity
 from ..analysis.ocp_fit import OCPFit
 from ..cells import HalfCell
-from ..errors import InvalidValueError
+from ..errors import Interrupted, InvalidValueError
 from ..io.gcd import GCDData
 from ..physics.transport import StageDiffusivity
 from ..sets import ParameterSet
@@ -117,8 +117,11 @@ def identify(base: ParameterSet, data: GCDData, table: pd.DataFrame, direction: 
                     f"{role}.diffusivity.minimum_width", f"{role}.kinetics.exchange_current_density"])
     cell = HalfCell(first, model)
     fitted = replace(data, fitted_kinds=("sodiate", "desodiate", "rest"))
-    result = fit(cell, [fitted], make_parameters(names, cell), progress=progress,
-                 grid_points=REFINE_POINTS)
+    try:
+        result = fit(cell, [fitted], make_parameters(names, cell), progress=progress, grid_points=REFINE_POINTS)
+    except Interrupted as e:  # keep the analytic identification; the refinement's best point is reported
+        raise Interrupted(f"refinement {e.kept}; kept: the analytic identification",
+                          GITTIdentification(ocp_fit, d_fit, first, e.partial, first)) from None
     refined = first
     src2 = (f"identified from {label} by `kinetics gitt` (model-based refinement: {cell.model} fitted to "
             f"every pulse and rest, RMSE {result.rmse_all_mV:.2f} mV)")

@@ -23,7 +23,7 @@ from .._files import output_folder
 from ..analysis.gitt import analyse, direction_parts, plot_diffusivity
 from ..analysis.identify import fit_gitt_ocp, hysteresis
 from ..cells import HalfCell
-from ..errors import InvalidValueError
+from ..errors import Interrupted, InvalidValueError
 from ..fitting.gitt import identify
 from ..io.cycler import read_time_series
 from ..io.gcd import GCDData, segment_time_series
@@ -79,7 +79,7 @@ def run_gitt(files: Sequence[str | Path], *, mass_mg: float | None = None, radiu
         "directions": [str(t["direction"].iloc[0]) for t in tables], "n_pulses": sum(len(t) for t in tables),
         "n_skipped": int(sum((t["skipped"] != "").sum() for t in tables)),
         "n_flagged": int(sum((t["flag"] != "").sum() for t in tables))}
-    identified = None
+    identified, interrupted = None, None
     if mass_g is not None and identify_set:
         segs = segment_time_series(data.iloc[parts[0]], mass_mg, label, Path(str(files[0])))
         gcd = GCDData(label, tuple(segs), label, mass_mg)
@@ -88,6 +88,9 @@ def run_gitt(files: Sequence[str | Path], *, mass_mg: float | None = None, radiu
                                   refine=refine and potential_column is None, progress=progress)
         except InvalidValueError as e:  # too few pulses for the OCP or D(x) law: analysis only
             summary["identification_note"] = f"not identified: {e}"
+        except Interrupted as e:  # Ctrl-C in the refinement: write what was identified, then stop
+            identified, interrupted = e.partial, e.kept
+            summary["interrupted"] = interrupted
     if identified is not None and len(tables) == 2:
         stage = sorted(identified.ocp_fit.ocp.stages, key=lambda st: st.potential_V)[0].name
         fits = {first_direction: identified.ocp_fit, str(tables[1]["direction"].iloc[0]): fit_gitt_ocp(tables[1])}
@@ -140,4 +143,6 @@ def run_gitt(files: Sequence[str | Path], *, mass_mg: float | None = None, radiu
         summary["output_folder"] = str(final)
         (work / "gitt_summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n",
                                                 encoding="utf-8")
+    if interrupted:
+        raise Interrupted(f"{interrupted}; written to {summary['output_folder']}", summary)
     return summary

@@ -18,9 +18,9 @@ from typing import Any
 from .._files import output_folder
 from ..cells import FullCell, HalfCell
 from ..design import balanced, energy_density_Wh_kg
-from ..errors import InvalidValueError, UnknownNameError
+from ..errors import Interrupted, InvalidValueError, UnknownNameError
 from ..protocols import rate_test
-from ..results import Simulator
+from ..results import Result, Simulator
 from ..results.plots import dqdv, gcd_by_rate, stage_occupancy
 
 DEFAULT_RATES = (20, 50, 100, 200, 500, 1000, 2000)
@@ -99,63 +99,81 @@ def _prepare(study: Study):
     return cells
 
 
+def _rates_of_half_cell(result: Result) -> list[dict]:
+    return [{"current_mA_g": float(r.rate_mA_g), "reversible_capacity_mAh_g": float(r.capacity_mAh_g),
+             "plateau_capacity_mAh_g": float(r["capacity_below_0.1V_mAh_g"]), "plateau_share": float(r.plateau_share),
+             "average_voltage_V": float(r.average_voltage_V), "coulombic_efficiency": float(r.coulombic_efficiency)}
+            for _, r in result.rate_table().iterrows()]
+
+
+def _rates_of_full_cell(result: Result, steps, b) -> list[dict]:
+    rev = result.reversible_capacities()
+    rates = []
+    for rate in sorted({s.rate_group for s in steps}):
+        ks = [k for k, s in enumerate(steps) if s.rate_group == rate and s.direction == "discharge"]
+        row = rev[rev["step"] == ks[-1]] if ks else rev.iloc[0:0]
+        if len(row):
+            r = row.iloc[0]
+            rates.append({"current_mA_g_anode": rate, "capacity_mAh_g_anode": float(r.capacity_mAh_g),
+                          "average_voltage_V": float(r.average_voltage_V),
+                          "energy_density_Wh_kg": energy_density_Wh_kg(float(r.energy_mWh_g), b.cathode_to_anode_mass)})
+    return rates
+
+
+def _guards(result: Result) -> dict:
+    """What every summary says about the run: how far it got, the carbon's lowest potential vs
+    Na+/Na and the time below 0 V (plating risk), and the guards that fired."""
+    return {"status": result.status(), "truncated": result.truncated, "wall_time_s": result.wall_time_s,
+            "min_anode_potential_V": result.min_anode_potential_V, "time_below_0V_s": result.time_below_0V_s,
+            "notes": list(result.notes)}
+
+
 def run_study(study: Study, out: str | Path = "kinetics-output", progress: bool = True) -> dict[str, Any]:
-    """Run ``study``, write its outputs into a fresh folder and return the summary dict."""
+    """Run ``study``, write its outputs into a fresh folder and return the summary dict.
+
+    Ctrl-C keeps every completed step: the outputs of the cells run so far (the interrupted
+    one's completed steps included) are written, then :class:`~kinetics.errors.Interrupted`
+    says what was kept and where."""
     prepared = _prepare(study)
+    interrupted = None
     with output_folder(out) as (tmp, target):
         summary: dict[str, Any] = {"output_folder": str(target), "half_cells": [], "full_cells": []}
         for kind, _test, cell, steps in prepared:
-            if kind == "half":
+            result = None
+            try:
+                if kind == "full":
+                    cell = balanced(cell)
+                result = Simulator(cell).run(steps, progress=progress, description=cell.name)
+            except Interrupted as e:
+                interrupted = e.kept
+                result = e.partial if isinstance(e.partial, Result) else None
+            if result is not None and kind == "half":
                 name = cell.name
-                sim = Simulator(cell)
-                result = sim.run(steps, progress=progress, description=f"{name} half cell ")
                 stem = _slug(f"half_{name}")
                 result.save(tmp, stem)
                 gcd_by_rate(result, tmp / f"{stem}_gcd.png", f"{name} vs Na, {cell.model}")
                 dqdv(result, tmp / f"{stem}_dqdv.png", f"{name}: dQ/dV")
                 stage_occupancy(result, tmp / f"{stem}_stages.png", f"{name}: stage occupancy")
-                rt = result.rate_table()
-                summary["half_cells"].append({
-                    "parameter_set": name, "model": cell.model, "truncated": result.truncated,
-                    "wall_time_s": result.wall_time_s,
-                    "rates": [{"current_mA_g": float(r.rate_mA_g),
-                               "reversible_capacity_mAh_g": float(r.capacity_mAh_g),
-                               "plateau_capacity_mAh_g": float(r["capacity_below_0.1V_mAh_g"]),
-                               "plateau_share": float(r.plateau_share),
-                               "average_voltage_V": float(r.average_voltage_V),
-                               "coulombic_efficiency": float(r.coulombic_efficiency)}
-                              for _, r in rt.iterrows()],
-                })
-            else:
-                cell = balanced(cell)
+                summary["half_cells"].append({"parameter_set": name, "model": cell.model, **_guards(result),
+                                              "rates": _rates_of_half_cell(result)})
+            elif result is not None:
                 b = cell.balance
-                result = Simulator(cell).run(steps, progress=progress, description=cell.name)
                 a_name, c_name = cell.anode_half.name, cell.cathode_half.name
                 stem = _slug(f"full_{a_name}_{c_name}_NP{cell.np_ratio:g}")
                 result.save(tmp, stem)
                 gcd_by_rate(result, tmp / f"{stem}_gcd.png", f"{a_name} // {c_name}, N/P {cell.np_ratio:g}")
-                rev = result.reversible_capacities()
-                rates = []
-                for rate in sorted({s.rate_group for s in steps}):
-                    ks = [k for k, s in enumerate(steps)
-                          if s.rate_group == rate and s.direction == "discharge"]
-                    row = rev[rev["step"] == ks[-1]] if ks else rev.iloc[0:0]
-                    if len(row):
-                        r = row.iloc[0]
-                        rates.append({"current_mA_g_anode": rate,
-                                      "capacity_mAh_g_anode": float(r.capacity_mAh_g),
-                                      "average_voltage_V": float(r.average_voltage_V),
-                                      "energy_density_Wh_kg":
-                                          energy_density_Wh_kg(float(r.energy_mWh_g), b.cathode_to_anode_mass)})
                 summary["full_cells"].append({
                     "anode": a_name, "cathode": c_name,
                     "np_ratio": cell.np_ratio, "np_definition": "anode over cathode reversible areal "
                     "capacity, both at 20 mA/g in half cells (paper 000)", "model": cell.model,
-                    "balance": b.to_json(), "rates": rates, "truncated": result.truncated,
-                    "wall_time_s": result.wall_time_s,
-                })
+                    "balance": b.to_json(), "rates": _rates_of_full_cell(result, steps, b), **_guards(result)})
+            if interrupted:
+                summary["interrupted"] = interrupted
+                break
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         (tmp / "summary.md").write_text(markdown_summary(summary), encoding="utf-8")
+    if interrupted:
+        raise Interrupted(f"{interrupted}; the completed steps are written to {target}", summary)
     return summary
 
 
@@ -181,7 +199,13 @@ def markdown_summary(summary: dict[str, Any]) -> str:
         for r in f["rates"]:
             lines.append(f"| {r['current_mA_g_anode']:g} | {r['capacity_mAh_g_anode']:.1f} | "
                          f"{r['average_voltage_V']:.3f} | {r['energy_density_Wh_kg']:.1f} |")
-        lines.append("")
+        lines += ["", f"The carbon's lowest potential: {f['min_anode_potential_V'] * 1e3:.0f} mV vs Na+/Na; "
+                  f"{f['time_below_0V_s']:.0f} s below 0 V" + (" (sodium plating risk)." if f["time_below_0V_s"] > 0
+                                                               else "."), ""]
+    for cell in summary["half_cells"] + summary["full_cells"]:
+        lines += [f"- {n}" for n in cell["notes"]] + ([f"- {cell['status']}"] if cell["truncated"] else [])
+    if summary.get("interrupted"):
+        lines += ["", f"**Interrupted**: {summary['interrupted']}", ""]
     return "\n".join(lines)
 
 
@@ -200,4 +224,7 @@ def print_table(summary: dict[str, Any], stream=sys.stdout) -> None:
         for r in f["rates"]:
             stream.write(f"{r['current_mA_g_anode']:8g} {r['capacity_mAh_g_anode']:9.1f} "
                          f"{r['average_voltage_V']:7.3f} {r['energy_density_Wh_kg']:7.1f}\n")
+        plating = " (below 0 V: sodium plating risk)" if f["min_anode_potential_V"] < 0 else ""
+        stream.write(f"carbon's lowest potential {f['min_anode_potential_V'] * 1e3:.0f} mV vs Na+/Na, "
+                     f"{f['time_below_0V_s']:.0f} s below 0 V{plating}\n")
     stream.write(f"\nOutputs written to {summary['output_folder']}\n")
