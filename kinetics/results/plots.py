@@ -45,7 +45,7 @@ def gcd_by_rate(result: Result, path: str | Path, title: str = "") -> Path:
             last = steps[-2:] if len(steps) >= 2 else steps
             for k in last:
                 g = result.table[result.table["step"] == k]
-                label = f"{rate:g} mA/g" if k == last[0] else None
+                label = f"{result.current_mA_g(k):.4g} mA/g" if k == last[0] else None
                 ax.plot(g["capacity_mAh_g"], g["voltage_V"], color=colour, label=label)
         ax.set_xlabel("Specific capacity (mAh g$^{-1}$)")
         ax.set_ylabel("Voltage (V)" + (" vs Na$^+$/Na" if result.cell.kind == "half" else ""))
@@ -77,7 +77,7 @@ def dqdv(result: Result, path: str | Path, title: str = "") -> Path:
         ax.set_ylabel("dQ/dV (mAh g$^{-1}$ V$^{-1}$)")
         if result.cell.kind == "half":
             ax.set_xlim(0, 1.5)
-        return _finish(fig, ax, path, title or (f"{rate:g} mA/g" if rate else ""))
+        return _finish(fig, ax, path, title or (f"{result.current_mA_g(steps[0]):.4g} mA/g" if steps else ""))
 
 
 def stage_occupancy(result: Result, path: str | Path, title: str = "") -> Path:

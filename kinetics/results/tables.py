@@ -18,7 +18,7 @@ from .._files import write_new
 from ..cells import FullCell, HalfCell
 from ..engine import StepSeries
 from ..physics.ocp import STAGE_BOUNDARIES_V
-from ..protocols import StepKind
+from ..protocols import Step, StepKind
 
 #: paper 000: the plateau lies below 0.1 V vs Na+/Na
 PLATEAU_EDGE_V = STAGE_BOUNDARIES_V[1]
@@ -275,14 +275,25 @@ class Result:
         s = self.steps
         return s[s["direction"].isin(list(_OUT))].reset_index(drop=True)
 
+    def current_mA_g(self, k: int) -> float:
+        """Step ``k``'s specific current [mA/g of the working electrode / anode] (0 for a rest or
+        a step without a constant current)."""
+        step = self.protocol[k]
+        if not isinstance(step, Step) or step.direction == "rest":
+            return 0.0
+        electrode = self.cell.working if isinstance(self.cell, HalfCell) else self.cell.anode_electrode
+        mass = self.cell.active_mass_mg if isinstance(self.cell, HalfCell) else self.cell.anode_mass_mg
+        return step.current_mA_g(electrode.material.one_c_mA_g, mass)
+
     def rate_table(self) -> pd.DataFrame:
-        """Per current: reversible capacity, plateau capacity and plateau share (last cycle)."""
+        """Per current [mA/g]: reversible capacity, plateau capacity and plateau share (last cycle)."""
         rev = self.reversible_capacities()
         groups = {k: s.rate_group for k, s in enumerate(self.protocol)}
-        rev = rev.assign(rate_mA_g=[groups[int(k)] for k in rev["step"]])
-        last = rev.groupby("rate_mA_g", sort=False).tail(1)
-        out = last[["rate_mA_g", "capacity_mAh_g", "capacity_below_0.1V_mAh_g",
-                    "average_voltage_V", "coulombic_efficiency"]].copy()
+        rev = rev.assign(group=[groups[int(k)] for k in rev["step"]],
+                         rate_mA_g=[self.current_mA_g(int(k)) for k in rev["step"]])
+        rev = rev.groupby("group", sort=False).tail(1)
+        out = rev[["rate_mA_g", "capacity_mAh_g", "capacity_below_0.1V_mAh_g",
+                   "average_voltage_V", "coulombic_efficiency"]].copy()
         out["plateau_share"] = out["capacity_below_0.1V_mAh_g"] / out["capacity_mAh_g"]
         return out.reset_index(drop=True)
 

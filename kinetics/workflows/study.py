@@ -19,7 +19,7 @@ from .._files import output_folder
 from ..cells import FullCell, HalfCell
 from ..design import balanced, energy_density_Wh_kg
 from ..errors import Interrupted, InvalidValueError, UnknownNameError
-from ..protocols import rate_test
+from ..protocols import as_current, rate_test
 from ..results import Result, Simulator
 from ..results.plots import dqdv, gcd_by_rate, stage_occupancy
 
@@ -58,9 +58,11 @@ def _from_table(cls, raw: dict, where: str):
         if k not in allowed:
             raise UnknownNameError(f"key in {where}", k, allowed)
     kwargs = dict(raw)
-    for k in ("rates_mA_g", "window_V"):
-        if k in kwargs and kwargs[k] is not None:
-            kwargs[k] = tuple(float(v) for v in kwargs[k])
+    if kwargs.get("window_V") is not None:
+        kwargs["window_V"] = tuple(float(v) for v in kwargs["window_V"])
+    if "rates_mA_g" in kwargs:  # numbers are mA/g; strings are any current of the one grammar ("0.5C")
+        kwargs["rates_mA_g"] = tuple(str(as_current(v, f"{where} rates_mA_g")) if isinstance(v, str) else float(v)
+                                     for v in kwargs["rates_mA_g"])
     return cls(**kwargs)
 
 
@@ -109,12 +111,13 @@ def _rates_of_half_cell(result: Result) -> list[dict]:
 def _rates_of_full_cell(result: Result, steps, b) -> list[dict]:
     rev = result.reversible_capacities()
     rates = []
-    for rate in sorted({s.rate_group for s in steps}):
+    for rate in dict.fromkeys(s.rate_group for s in steps):
         ks = [k for k, s in enumerate(steps) if s.rate_group == rate and s.direction == "discharge"]
         row = rev[rev["step"] == ks[-1]] if ks else rev.iloc[0:0]
         if len(row):
             r = row.iloc[0]
-            rates.append({"current_mA_g_anode": rate, "capacity_mAh_g_anode": float(r.capacity_mAh_g),
+            rates.append({"current_mA_g_anode": result.current_mA_g(ks[-1]),
+                          "capacity_mAh_g_anode": float(r.capacity_mAh_g),
                           "average_voltage_V": float(r.average_voltage_V),
                           "energy_density_Wh_kg": energy_density_Wh_kg(float(r.energy_mWh_g), b.cathode_to_anode_mass)})
     return rates
