@@ -15,7 +15,7 @@ def main() -> int:
     for name, frame in (("Half cells", half), ("Full cells", full)):
         print(f"\n{name}: " + ", ".join(f"{n} {s}" for s, n in frame["status"].value_counts().items()))
         table = frame.assign(result=[
-            (f"{c[0]:.0f}/{c[1]:.0f}" if len(c) == 2 else "—") + ("" if s == "completed" else f" ({s})")
+            ("/".join(f"{x:.0f}" for x in c) or "—") + ("" if s == "completed" else f" ({s})")
             for s, c in zip(frame["status"], frame["capacities_mAh_g"])])
         wide = table.pivot_table(index=["set", "start", "model"], columns="current_mA_g", values="result",
                                  aggfunc="first")

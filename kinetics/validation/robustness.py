@@ -42,8 +42,8 @@ def _case(sim: Simulator, protocol) -> dict:
 
 def half_cell_matrix(models: Sequence[str] = MODELS, sets: Sequence[str] = ANODE_SETS,
                      currents_mA_g: Sequence[float] = CURRENTS_mA_g, starts: Sequence[str] = STARTS) -> pd.DataFrame:
-    """One row per case: a full sodiation and desodiation (or the reverse, from the sodiated
-    start) at the current, between the set's window limits."""
+    """One row per case: from the desodiated start a full sodiation to the window's bottom, from
+    the sodiated start a full desodiation to its top, at the current."""
     rows = []
     for model in models:
         for name in sets:
@@ -51,10 +51,9 @@ def half_cell_matrix(models: Sequence[str] = MODELS, sets: Sequence[str] = ANODE
                 cell = HalfCell(name, model)
                 sim = Simulator(cell, start=start)
                 lo, hi = cell.window_V
+                direction, limit = ("sodiate", lo) if start == "desodiated" else ("desodiate", hi)
                 for i in currents_mA_g:
-                    down, up = (("sodiate", lo), ("desodiate", hi))
-                    first, second = (down, up) if start == "desodiated" else (up, down)
-                    protocol = [Step(d, float(i), limit_V=v) for d, v in (first, second)]
+                    protocol = [Step(direction, float(i), limit_V=limit)]
                     rows.append({"model": model, "set": name, "start": start, "current_mA_g": i,
                                  **_case(sim, protocol)})
     return pd.DataFrame(rows)
