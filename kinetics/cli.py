@@ -47,7 +47,10 @@ def cmd_simulate(args) -> int:
         _print_json(summary)
     else:
         print_table(summary)
-    return 0
+    failed = [c["status"] for c in summary["half_cells"] + summary["full_cells"] if c["truncated"]]
+    for status in failed:  # the outputs of what completed are written; the run itself failed
+        sys.stderr.write(f"kinetics simulate: failed: a run {status}\n")
+    return 1 if failed else 0
 
 
 def cmd_parameter_sets(args) -> int:
