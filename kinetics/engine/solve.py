@@ -182,18 +182,19 @@ class Engine:
         all_inputs = {**self.built.inputs, **(inputs or {})}
         self._c_true = self.built.concentrations(all_inputs)
         parts = chunks(protocol)
-        state = None
+        state, translated = None, {}
         with Progress(len(parts), description or self.cell.name, enabled=progress, unit="step") as bar:
             for chunk in parts:
                 bar.status(", ".join(f"{s.direction} {s.label}".strip() for s in chunk.steps))
                 t0 = time.perf_counter()
-                start = self.initial_state() if state is None else self._extract([state])
-                start_V = float(start.voltage_V[-1])
+                start = _Start(self, state)
                 pieces, owners = [], []
                 for k, step in enumerate(chunk.steps):
-                    translated = self.translation.steps(step, start_V if isinstance(step, Sweep) else None)
-                    pieces += translated
-                    owners += [k] * len(translated)
+                    key = (id(step), start.voltage_V if isinstance(step, Sweep) else None)
+                    if key not in translated:  # a repeat block's steps are translated once
+                        translated[key] = (step, self.translation.steps(step, key[1]))
+                    pieces += translated[key][1]
+                    owners += [k] * len(translated[key][1])
                 failure, solution = None, None
                 with warnings.catch_warnings(), _quiet_pybamm():
                     warnings.simplefilter("ignore")
@@ -225,7 +226,7 @@ class Engine:
             self._sims[key] = sim
         return sim
 
-    def _series(self, solution, offset: int, start: StepSeries, owners: list[int], n_steps: int) -> list[StepSeries]:
+    def _series(self, solution, offset: int, start: _Start, owners: list[int], n_steps: int) -> list[StepSeries]:
         """Series of the chunk's steps (a CC-CV's two PyBaMM steps are one of ours; a step PyBaMM
         skipped is one sample where it would have started). ``offset``: the cycles the solution
         carries from its starting solution."""
@@ -245,7 +246,7 @@ class Engine:
                 break
             solved = [p for p in mine if not isinstance(p, pybamm.EmptySolution)]
             if not solved:
-                last = out[-1] if out else start
+                last = out[-1] if out else start.series
                 out.append(_sample(*(float(getattr(last, f)[-1]) for f in _STATE_FIELDS), t=float(last.time_s[-1]),
                                    skipped="infeasible at its start: the voltage is already beyond its limit",
                                    charge_Ah=float(last.charge_Ah[-1])))
@@ -292,6 +293,25 @@ class Engine:
         if isinstance(self.cell, HalfCell):
             return {self.cell.role: self.cell.working}
         return {"anode": self.cell.anode_electrode, "cathode": self.cell.cathode_electrode}
+
+
+class _Start:
+    """Where a chunk starts, extracted only if asked (by a sweep that starts where the cell is,
+    or for a step PyBaMM skipped)."""
+
+    def __init__(self, engine: Engine, state):
+        self.engine, self.state, self._series = engine, state, None
+
+    @property
+    def series(self) -> StepSeries:
+        if self._series is None:
+            self._series = (self.engine.initial_state() if self.state is None
+                            else self.engine._extract([self.state]))
+        return self._series
+
+    @property
+    def voltage_V(self) -> float:
+        return float(self.series.voltage_V[-1])
 
 
 _STATE_FIELDS = ("voltage_V", "sodium_fraction", "surface_potential_V", "anode_potential_min_V", "counter_fraction",

@@ -83,7 +83,7 @@ class Simulator:
             for part in self.engine.iter_run(protocol, inputs, progress, description):
                 for j, s in enumerate(part.series):
                     k = part.chunk.first_step + j
-                    frame = step_frame(k, steps[k], s, self.cell, part.chunk.cycle)
+                    frame = step_frame(k, steps[k], s, self.cell, part.chunk.cycle, occupancies=part.chunk.keep)
                     row = summary_row(k, steps[k], frame, self.kind, last_in, part.chunk.cycle, s.skipped)
                     if steps[k].direction in _IN:
                         last_in = row["capacity_mAh_g"]

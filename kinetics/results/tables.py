@@ -113,8 +113,9 @@ def summarise(table: pd.DataFrame, steps: Sequence[StepKind], cell_kind: str) ->
 
 
 def step_frame(k: int, step: StepKind, s: StepSeries, cell: HalfCell | FullCell,
-               cycle: int | None = None) -> pd.DataFrame:
-    """The tidy rows of one solved step (see :class:`Result`)."""
+               cycle: int | None = None, occupancies: bool = True) -> pd.DataFrame:
+    """The tidy rows of one solved step (see :class:`Result`); ``occupancies=False`` leaves out
+    the stage occupancies (for a step whose rows only feed its summary)."""
     if isinstance(cell, HalfCell):
         electrode, mass_g, sign_out = cell.working, cell.active_mass_mg * 1e-3, -1.0
     else:
@@ -130,10 +131,11 @@ def step_frame(k: int, step: StepKind, s: StepSeries, cell: HalfCell | FullCell,
         "sodium_fraction": s.sodium_fraction,
         "anode_min_potential_V": s.anode_potential_min_V,
     })
-    ocp = electrode.material.ocp
-    U_eq = ocp.potential(np.clip(s.sodium_fraction, 1e-9, 1 - 1e-9))
-    for name, occ in ocp.occupancies(U_eq).items():
-        frame[f"occupancy_{name}"] = occ
+    if occupancies:
+        ocp = electrode.material.ocp
+        U_eq = ocp.potential(np.clip(s.sodium_fraction, 1e-9, 1 - 1e-9))
+        for name, occ in ocp.occupancies(U_eq).items():
+            frame[f"occupancy_{name}"] = occ
     return frame
 
 
