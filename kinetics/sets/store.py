@@ -172,7 +172,7 @@ def data_directory() -> Path:
     try:
         return Path(str(resources.files("kinetics._sets")))
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "parameter_sets"
+        return Path(__file__).resolve().parents[2] / "parameter_sets"
 
 
 def _shipped_files() -> dict[str, Path]:
