@@ -71,18 +71,25 @@ def test_ctrl_c_keeps_the_completed_steps(monkeypatch):
 def test_ctrl_c_in_kinetics_simulate_writes_what_was_completed(tmp_path):
     """SIGINT to a running `kinetics simulate`: exit 130, one line saying what was kept and
     where, a complete output folder (summary marked interrupted) and no half-written folder."""
+    import os
     import signal
     import time
 
     config = tmp_path / "study.toml"
-    config.write_text('[[half_cell]]\nparameter_set = "MPCC-1-ether"\nmodel = "DFN"\ncycles = 2\n'
+    config.write_text('[[half_cell]]\nparameter_set = "MPCC-1-ether"\nmodel = "DFN"\ncycles = 3\n'
                       'rates_mA_g = [20, 50, 100, 200, 500, 1000, 2000]\n')
     proc = subprocess.Popen([sys.executable, "-m", "kinetics.cli", "simulate", "--config", str(config), "--out",
-                             str(tmp_path / "run")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(15)
+                             str(tmp_path / "run")], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    seen, t0 = b"", time.time()
+    while b"| 3/42" not in seen and time.time() - t0 < 300:  # the progress bar: three steps done
+        chunk = os.read(proc.stderr.fileno(), 4096)
+        if not chunk:  # the process ended
+            break
+        seen += chunk
     assert proc.poll() is None, "the study finished before it could be interrupted"
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=300)
+    _, rest = proc.communicate(timeout=300)
+    err = (seen + rest).decode()
     assert proc.returncode == 130, err
     line = [x for x in err.splitlines() if "interrupted" in x][-1]
     assert "kinetics simulate: interrupted: interrupted after" in line and str(tmp_path / "run") in line
