@@ -164,11 +164,17 @@ def _electrode_values(electrode: Electrode, slot: str, P: _Inputs, temperature_K
         return potential_from_stoichiometry(x, p[:n], p[n:2 * n], p[2 * n:], T, nodes, steps, bound, **extra)
 
     def U(branch):
+        # One node name per OCP: PyBaMM may evaluate the OCP again when it processes an output
+        # variable lazily (the DFN's electrode potential is scaled by the initial OCP); equal
+        # names give equal node ids, so that second evaluation still finds the model's states.
+        name = f"{Kernel.new_name()} ({role} OCP, {branch})"
+
         def fn(sto):
             # PyBaMM adds its own asymptote to every OCP: take it out (our OCP is exact up to
             # x → 0 and 1), and put a wall only beyond x = 0 and x = 1, which a fit's trial
             # parameters can reach, so that the optimiser still sees where it went too far
-            return (Kernel(kernel, x_of(sto), *fractions, *branch_shift(pots, idx, hyst, branch), *widths)
+            return (Kernel(kernel, x_of(sto), *fractions, *branch_shift(pots, idx, hyst, branch), *widths,
+                           name=name)
                     - names.ocp_asymptote(sto) + names.ocp_wall(sto, c_true / c_ref))
         return fn
 

@@ -30,10 +30,15 @@ class Kernel(pybamm.Function):
     _count = 0
 
     def __init__(self, function, *children, name=None):
-        if name is None:
-            Kernel._count += 1
-            name = f"hc-kinetics kernel {Kernel._count}"
-        super().__init__(function, *children, name=name)
+        super().__init__(function, *children, name=name or Kernel.new_name())
+
+    @classmethod
+    def new_name(cls) -> str:
+        """A name no other kernel has. A node's id follows its name and children: give every node
+        of one function the same name (PyBaMM may evaluate a parameter function twice, and must
+        find equal ids)."""
+        cls._count += 1
+        return f"hc-kinetics kernel {cls._count}"
 
     def create_copy(self, new_children=None, perform_simplifications=True):
         return Kernel(self.function, *self._children_for_copying(new_children), name=self.name)

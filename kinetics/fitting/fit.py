@@ -221,9 +221,6 @@ class Fitter:
             raise InvalidValueError("DATA", labels, "distinct files")
         check_data(data, cell)
         self.problem = parameters if isinstance(parameters, Parameters) else Parameters(parameters)
-        if cell.model == "DFN" and any(".ocp." in n for n in self.problem.names):
-            raise InvalidValueError("--model", "DFN", "SPM or SPMe when fitting OCP parameters (PyBaMM 26.10 "
-                                    "cannot discretise the DFN half cell with OCP stage inputs)")
         self.cell, self.data = cell, list(data)
         self.parameters = self.problem.parameters
         self.weights = {d.label: float((weights or {}).get(d.label, 1.0)) for d in data}
@@ -454,6 +451,10 @@ def fit(cell: HalfCell, data: Sequence[GCDData], parameters: Sequence[Parameter]
     if fitter.failures:
         notes.append(f"{len(fitter.failures)} trial solve(s) failed and were given a "
                      f"{FAILED_RESIDUAL_V:g} V residual (first: {fitter.failures[0]})")
+    if fitter.model.sensitivity_failures:
+        failed = fitter.model.sensitivity_failures
+        notes.append(f"{len(failed)} sensitivity solve(s) failed where the plain solve completed; their "
+                     f"Jacobians are central differences (first: {failed[0]})")
     rmse = {}
     for d in fitter.data:
         diffs = np.concatenate([c.model_V - c.data_V for c in curves if c.file == d.label])

@@ -10,7 +10,7 @@ import pytest
 import kinetics as hk
 from kinetics.errors import InvalidValueError, UnknownNameError
 from kinetics.fitting import make_parameters
-from kinetics.fitting.fit import Fitter, check_data
+from kinetics.fitting.fit import check_data
 from kinetics.fitting.parameters import Parameter, expand
 from kinetics.io.gcd import parse_data_argument, read_gcd
 from kinetics.protocols import Current
@@ -154,14 +154,6 @@ def test_groups_expand(cell):
     diffusivity = expand(["diffusivity"], cell, [])
     assert "anode.diffusivity.minimum_depth" in diffusivity
     assert not any(n.endswith("activation_energy") for n in diffusivity)
-
-
-def test_dfn_with_ocp_parameters_is_refused_before_building(tmp_path):
-    cell = hk.HalfCell("MPCC-1-ether", "DFN")
-    d = read_gcd(cycler_csv(tmp_path / "a.csv"), mass_mg=MASS_MG)
-    params = make_parameters(["anode.ocp.pore_filling.capacity"], cell)
-    with pytest.raises(InvalidValueError, match="SPM or SPMe"):
-        Fitter(cell, [d], params)
 
 
 def test_cli_unknown_parameter_is_a_clear_error_and_writes_nothing(tmp_path):
