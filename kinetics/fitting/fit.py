@@ -253,8 +253,10 @@ class Fitter:
         if self._cache.get("residual_key") == key:
             return self._cache["residual"]
         values = self.values(z)
-        res, curves = [], []
+        res, curves, unsolved = [], [], []
         for d, outs in zip(self.data, self._simulate_all(values, False)):
+            if outs is None:
+                unsolved.append(d.label)
             w = self.weights[d.label]
             segs = self._fitted_segments(d)
             for seg, o in zip(segs, outs or [None] * len(segs)):
@@ -265,8 +267,13 @@ class Fitter:
                 curves.append(CurveFit(d.label, seg.kind, seg.cycle, seg.current_mA_g,
                                        grid * seg.current_mA_g / 3600.0, data_V, model_V))
         self.n_residuals += 1
-        self._cache.update(residual_key=key, residual=(np.concatenate(res), curves))
+        self._cache.update(residual_key=key, residual=(np.concatenate(res), curves), unsolved=unsolved)
         return self._cache["residual"]
+
+    def unsolved(self, z: np.ndarray) -> list[str]:
+        """Labels of the files whose solve failed at ``z`` (evaluated if it is not the last point)."""
+        self.evaluate(z)
+        return list(self._cache["unsolved"])
 
     def jacobian(self, z: np.ndarray) -> np.ndarray:
         """d residual / d z from the solver's forward sensitivities (cached for the last z)."""
@@ -446,7 +453,14 @@ def fit(cell: HalfCell, data: Sequence[GCDData], parameters: Sequence[Parameter]
         notes, weak = _notes(fitter, values, stderr, corr)
         converged = best.status > 0
         message = str(best.message)
-        if not converged:
+        unsolved = fitter.unsolved(z)
+        if unsolved:  # a flat failed-solve residual stops the optimiser: that is no convergence
+            converged = False
+            stderr = {n: float("nan") for n in fitter.problem.names}  # no Jacobian where nothing solved
+            message = (f"did not converge: the model cannot be solved at the values returned for "
+                       f"{', '.join(unsolved)}; start nearer (e.g. from an SPMe fit of the same data) or "
+                       f"narrow the bounds")
+        elif not converged:
             message = f"did not converge: {message}; the values are the best point found"
     if fitter.failures:
         notes.append(f"{len(fitter.failures)} trial solve(s) failed and were given a "
