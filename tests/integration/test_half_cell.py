@@ -48,7 +48,7 @@ def test_input_parameters_change_without_rebuild():
     assert 20 < gain < 31  # most of the added pore-filling capacity lies above 0.01 V
 
 
-@pytest.mark.parametrize("model", ["SPM", "SPMe"])
+@pytest.mark.parametrize("model", ["SPM", "SPMe", "DFN"])
 def test_particle_radius_as_input_equals_radius_in_the_set(model):
     # a varied radius scales D by (R0/R)² and j0 by R0/R on the built mesh: the same cell as a
     # set with that radius, to the solver's tolerance (1e-6 relative on the states → < 0.1 mV)
