@@ -151,8 +151,8 @@ class CurveModel:
     def _central_differences(self, data: GCDData, values: Mapping[str, float], plain: list[CurveOutput],
                              grid_points: int) -> list[CurveOutput]:
         """Sensitivities by central differences of plain solves (one-sided next to a fraction's
-        edge), in the columns of :meth:`simulate` (the set names, chained through the default initial fraction unless it
-        is fitted, then the initial fraction)."""
+        edge), in the columns of :meth:`simulate`: the set names (chained through the default
+        initial fraction unless it is fitted), then the initial fraction."""
         x_key = f"{INITIAL_FRACTION}:{data.label}"
         base = {**self.base_inputs, **{k: v for k, v in values.items() if k in self.base_inputs}}
         x0 = float(values[x_key]) if x_key in values else None
