@@ -32,6 +32,11 @@ def _require(owner: str, name: str, value: object, ok: bool, allowed: str) -> No
         raise InvalidValueError(f"{owner}.{name}" if owner else name, value, allowed)
 
 
+#: Plausible particle radii [m]: electrode powders lie between nanoparticles and 1 mm; outside,
+#: the value is almost surely in the wrong unit (a radius given in µm where metres are meant).
+MIN_PARTICLE_RADIUS_M, MAX_PARTICLE_RADIUS_M = 1e-9, 1e-3
+
+
 def _positive(owner: str, obj: object, *names: str) -> None:
     for name in names:
         v = getattr(obj, name)
@@ -93,6 +98,9 @@ class ActiveMaterial:
                                     "a StageDiffusivity or a ConstantDiffusivity")
         _positive(self.name, self, "exchange_current_A_m2", "particle_radius_m", "density_g_cm3",
                   "conductivity_S_m", "one_c_mA_g")
+        r = self.particle_radius_m
+        _require(self.name, "particle_radius_m", r, MIN_PARTICLE_RADIUS_M <= r <= MAX_PARTICLE_RADIUS_M,
+                 "a radius in metres between 1e-9 and 1e-3 (1 nm–1 mm; 1 µm is 1e-6)")
         a = self.transfer_coefficient
         _require(self.name, "transfer_coefficient", a, np.isfinite(a) and 0 < a < 1, "a number between 0 and 1")
         e = self.exchange_current_activation_J_mol

@@ -36,6 +36,7 @@ def test_with_values_changes_only_what_it_names(parts):
 
 @pytest.mark.parametrize("obj, field, value, named", [
     ("material", "particle_radius_m", 0.0, "particle_radius_m"),
+    ("material", "particle_radius_m", 1.0, "1 µm is 1e-6"),  # a radius in µm where metres are meant
     ("material", "transfer_coefficient", 1.5, "transfer_coefficient"),
     ("material", "exchange_current_A_m2", None, "exchange_current_A_m2"),
     ("coating", "porosity", 0.7, "active_volume_fraction \\+ porosity"),
