@@ -84,23 +84,33 @@ def cmd_validate(args) -> int:
 
 
 def cmd_calibrate(args) -> int:
-    result = run_calibration(args.name, args.model, progress=not args.quiet)
-    stored = stored_values(args.name)
-    out = {"calibration": result.calibration.name, "command": result.calibration.command,
+    vary = [n.strip() for v in (args.vary or []) for n in v.split(",") if n.strip()]
+    result = run_calibration(args.name, args.model, progress=not args.quiet, vary=vary)
+    cal = result.calibration
+    stored = stored_values(cal.name)
+    out = {"calibration": cal.name, "command": cal.command,
            "parameters": result.parameter_values, "stored": stored, "model": result.model,
            "paper": result.paper, "n_evaluations": result.n_evaluations,
-           "wall_time_s": result.wall_time_s, "success": result.success, "message": result.message}
+           "wall_time_s": result.wall_time_s, "success": result.success, "message": result.message,
+           "identifiability": {i.name: i.to_json() for i in result.identifiability},
+           "not_identifiable": [i.name for i in result.not_identifiable], "fixed": cal.fixed}
     if args.write:
         out["written"] = write_calibration(result)
     if args.json:
         _print_json(out)
     else:
-        print(f"{result.calibration.command}: {result.n_evaluations} evaluations, "
-              f"{result.wall_time_s:.1f} s ({result.message})")
+        print(f"{cal.command}: {result.n_evaluations} evaluations, {result.wall_time_s:.1f} s ({result.message})")
         for n, v in result.parameter_values.items():
             print(f"  {n:45s} {v:12.6g}   (stored {stored.get(n, float('nan')):.6g})")
         for k in result.paper:
             print(f"  {k:45s} model {result.model.get(k, float('nan')):9.4g}   paper {result.paper[k]:9.4g}")
+        print("identifiability (σ of each target = its tolerance; d ln target / d ln parameter):")
+        for i in result.identifiability:
+            elas = "  ".join(f"{k} {e:+.3f}" for k, e in i.elasticities.items())
+            print(f"  {i.name:45s} ±{i.relative_stderr:7.1%}  {elas}"
+                  + ("" if i.identifiable else f"  NOT IDENTIFIABLE: {i.reason}"))
+        for n, why in cal.fixed.items():
+            print(f"  fixed: {n}: {why}")
         if args.write:
             print("written to: " + ", ".join(out["written"]))
     return 0 if result.success else 1
@@ -282,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--write", action="store_true", help="store the values in the shipped sets")
     s.add_argument("--json", action="store_true")
     s.add_argument("--model", default="SPMe", choices=["SPM", "SPMe", "DFN"])
+    s.add_argument("--vary", action="append", metavar="NAMES",
+                   help="also move these set parameters (comma-separated; checked for identifiability, not written)")
     s.add_argument("--quiet", action="store_true")
     s.set_defaults(func=cmd_calibrate)
     return p

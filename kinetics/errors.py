@@ -43,6 +43,10 @@ class ParameterFileError(KineticsError, ValueError):
     """A parameter-set file that cannot be read or is incomplete."""
 
 
+class NotIdentifiableError(KineticsError, ValueError):
+    """A calibration was asked to move a parameter that its targets cannot identify."""
+
+
 class RunFailedError(KineticsError, RuntimeError):
     """A simulation that was needed whole stopped early (solver failure, infeasible step)."""
 

@@ -33,7 +33,7 @@ from typing import Literal
 import numpy as np
 
 from .errors import InvalidValueError, UnknownNameError
-from .units import quantity
+from .units import check_temperature, quantity
 
 Direction = Literal["sodiate", "desodiate", "charge", "discharge", "rest"]
 DIRECTIONS = ("sodiate", "desodiate", "charge", "discharge", "rest")
@@ -164,6 +164,8 @@ class Step:
         step's time bound (current steps) or 1/100 of the rest.
     current : Current or str, optional
         Alternatively, the current in the one grammar (``"20mA/g"``, ``"0.5C"``, ``"1.5A"``).
+    temperature_K : float, optional
+        Cell temperature during this step [K] (233–353 K); default the cell's.
     """
 
     direction: Direction
@@ -176,10 +178,12 @@ class Step:
     rate_group: float | None = None
     sample_period_s: float | None = None
     current: Current | str | None = None
+    temperature_K: float | None = None
 
     def __post_init__(self):
         if self.direction not in DIRECTIONS:
             raise UnknownNameError("step direction", self.direction, DIRECTIONS)
+        check_temperature("step temperature_K", self.temperature_K)
         _positive("sample_period_s", self.sample_period_s, "a positive period in s")
         if self.direction == "rest":
             _positive("rest duration_h", self.duration_h, "a positive duration in h", optional=False)
@@ -221,6 +225,7 @@ class Hold:
     label: str = ""
     rate_group: float | None = None
     sample_period_s: float | None = None
+    temperature_K: float | None = None
 
     direction = "hold"
 
@@ -232,6 +237,7 @@ class Hold:
         _positive("hold until_mA_g", self.until_mA_g, "a positive current in mA/g")
         _positive("hold duration_h", self.duration_h, "a positive duration in h")
         _positive("sample_period_s", self.sample_period_s, "a positive period in s")
+        check_temperature("step temperature_K", self.temperature_K)
 
 
 @dataclass(frozen=True)
@@ -258,6 +264,7 @@ class Sweep:
     label: str = ""
     rate_group: float | None = None
     sample_period_s: float | None = None
+    temperature_K: float | None = None
 
     direction = "sweep"
 
@@ -270,6 +277,7 @@ class Sweep:
         if self.start_V is not None and not np.isfinite(self.start_V):
             raise InvalidValueError("sweep start_V", self.start_V, "a finite potential or None (from the cell)")
         _positive("sample_period_s", self.sample_period_s, "a positive period in s")
+        check_temperature("step temperature_K", self.temperature_K)
 
     def breakpoints(self, start_V: float) -> tuple[np.ndarray, np.ndarray]:
         """(times [s from the start], potentials [V]) of the piecewise-linear V(t)."""
@@ -308,6 +316,7 @@ class Drive:
     label: str = ""
     rate_group: float | None = None
     sample_period_s: float | None = None
+    temperature_K: float | None = None
 
     direction = "drive"
 
@@ -332,6 +341,7 @@ class Drive:
         if self.limits_V is not None and not self.limits_V[0] < self.limits_V[1]:
             raise InvalidValueError("drive limits_V", self.limits_V, "(lower, upper) with lower < upper")
         _positive("sample_period_s", self.sample_period_s, "a positive period in s")
+        check_temperature("step temperature_K", self.temperature_K)
 
 
 StepKind = Step | Hold | Sweep | Drive
@@ -507,13 +517,15 @@ def repeat(block: Iterable[StepKind], cycles: int, keep_cycles: Iterable[int] | 
 
 def rate_test(currents_mA_g: Sequence[float | str | Current] = (20, 50, 100, 200, 500, 1000, 2000),
               cycles: int = 1, window_V: tuple[float, float] = (0.01, 3.0),
-              cell_kind: Literal["half", "full"] = "half", rest_h: float = 0.0) -> tuple[Step, ...]:
+              cell_kind: Literal["half", "full"] = "half", rest_h: float = 0.0,
+              temperature_K: float | None = None) -> tuple[Step, ...]:
     """A rate test as in the papers: at each current, ``cycles`` × (sodiate, desodiate).
 
     Half cell: sodiate to ``window_V[0]`` then desodiate to ``window_V[1]``. Full cell: charge
     to ``window_V[1]`` then discharge to ``window_V[0]``. Each step carries ``rate_group`` (its
     current in mA/g; for a C-rate or an absolute current, its value) and a label such as
-    ``"200 mA/g, cycle 1"``.
+    ``"200 mA/g, cycle 1"``. ``temperature_K`` runs every step at that temperature [K]
+    (default: the cell's).
     """
     lo, hi = window_V
     if not lo < hi:
@@ -529,10 +541,12 @@ def rate_test(currents_mA_g: Sequence[float | str | Current] = (20, 50, 100, 200
         text = f"{i.value:g} mA/g" if i.unit == "mA/g" else str(i)
         for n in range(int(cycles)):
             label = f"{text}, cycle {n + 1}"
-            steps.append(Step(first[0], limit_V=first[1], label=label, rate_group=i.value, current=i))
+            T = temperature_K
+            steps.append(Step(first[0], limit_V=first[1], label=label, rate_group=i.value, current=i, temperature_K=T))
             if rest_h:
-                steps.append(Step("rest", duration_h=rest_h, label=label, rate_group=i.value))
-            steps.append(Step(second[0], limit_V=second[1], label=label, rate_group=i.value, current=i))
+                steps.append(Step("rest", duration_h=rest_h, label=label, rate_group=i.value, temperature_K=T))
+            steps.append(Step(second[0], limit_V=second[1], label=label, rate_group=i.value, current=i,
+                              temperature_K=T))
     return tuple(steps)
 
 

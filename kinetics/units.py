@@ -15,6 +15,18 @@ from .errors import InvalidValueError
 FARADAY = 96485.33212  # C/mol, CODATA 2018 exact
 GAS_CONSTANT = 8.314462618  # J/(mol K), CODATA 2018 exact
 REFERENCE_TEMPERATURE_K = 298.15
+#: Temperatures a cell may be simulated at [K]: −40 to +80 °C, the operating range of liquid-
+#: electrolyte sodium-ion cells (beyond it the electrolytes freeze or decompose and the Arrhenius
+#: laws fitted near room temperature are extrapolated too far).
+TEMPERATURE_RANGE_K = (233.0, 353.0)
+
+
+def check_temperature(field: str, value: float | None) -> None:
+    """Raise :class:`InvalidValueError` naming ``field`` if ``value`` [K] is outside
+    :data:`TEMPERATURE_RANGE_K` (None passes: not given)."""
+    lo, hi = TEMPERATURE_RANGE_K
+    if value is not None and not (isinstance(value, int | float) and lo <= value <= hi):
+        raise InvalidValueError(field, value, f"a temperature between {lo:g} and {hi:g} K (−40 to +80 °C)")
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ building never runs a simulation.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,9 +122,16 @@ class _Inputs:
 
 InitialFraction = Callable[[list, list, list, Any, int], Any]
 
+#: Decay rate K of the one-state hysteresis (dimensionless, per unit of stoichiometry of c_max):
+#: 1 − |h| falls as exp(−K Δx/2), so 95 % of a switch between branches takes Δx = 6/K = 3 % of
+#: the electrode's capacity. Assumed: GITT of hard carbons shows the other branch within the
+#: first pulse after a reversal (a few % of the capacity); the state is frozen at rest for any K.
+HYSTERESIS_DECAY_RATE = 200.0
 
-def _electrode_values(electrode: Electrode, slot: str, P: _Inputs, temperature_K: float,
-                      x_initial: InitialFraction, c_e_ref: float) -> tuple[dict, float, float, bool]:
+
+def _electrode_values(electrode: Electrode, slot: str, P: _Inputs,
+                      x_initial: InitialFraction, c_e_ref: float,
+                      branch: str = "desodiation") -> tuple[dict, float, float, bool]:
     role, material = electrode.role, electrode.material
     if material.transfer_coefficient != SYMMETRIC_TRANSFER_COEFFICIENT:
         raise InvalidValueError(convert.material_name(role, "transfer_coefficient"), material.transfer_coefficient,
@@ -142,7 +150,10 @@ def _electrode_values(electrode: Electrode, slot: str, P: _Inputs, temperature_K
     c_true = specific_capacity_to_concentration(total, rho)
     c_true_built = specific_capacity_to_concentration(ocp.total_capacity_mAh_g, rho)
     c_ref = HEADROOM * c_true_built
-    T = temperature_K
+    # the stage widths are stated at the isotherm's own temperature (no entropic term: PyBaMM's
+    # entropic change is 0), so the OCP does not move with the cell's or a step's temperature;
+    # only transport and kinetics do (their Arrhenius factors read PyBaMM's T)
+    T = ocp.temperature_K
     idx = ocp.hysteresis_index
 
     def x_of(sto):
@@ -234,6 +245,9 @@ def _electrode_values(electrode: Electrode, slot: str, P: _Inputs, temperature_K
     if has_hysteresis:
         values[k["ocp_sodiation"]] = U("sodiation")
         values[k["ocp_desodiation"]] = U("desodiation")
+        values[k["hysteresis_decay_sod"]] = HYSTERESIS_DECAY_RATE
+        values[k["hysteresis_decay_desod"]] = HYSTERESIS_DECAY_RATE
+        values[k["hysteresis_initial"]] = names.HYSTERESIS_STATE[branch]
     return values, c_ref, c_true_built, has_hysteresis
 
 
@@ -351,8 +365,9 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
         lo, hi = cell.window_V
         x0 = (_fixed_fraction(pybamm.InputParameter(INITIAL_FRACTION_INPUT)) if initial_fraction_input
               else _window_edge(hi, "desodiation") if start == "desodiated" else _window_edge(lo, "sodiation"))
-        ev, c_ref, c_true, hyst = _electrode_values(cell.working, slot, P, cell.design.temperature_K, x0,
-                                                    cell.electrolyte.concentration_mol_m3)
+        ev, c_ref, c_true, hyst = _electrode_values(cell.working, slot, P, x0,
+                                                    cell.electrolyte.concentration_mol_m3,
+                                                    "sodiation" if start == "sodiated" else "desodiation")
         j0_Na = P(convert.counter_name("exchange_current_A_m2"), cell.counter.exchange_current_A_m2)
         Ea_Na = P(convert.counter_name("activation_energy_J_mol"), cell.counter.activation_energy_J_mol)
         c_e0 = cell.electrolyte.concentration_mol_m3
@@ -379,11 +394,9 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
         anode = cell.anode_electrode.with_loading(b.anode_loading_mg_cm2)
         cathode = cell.cathode_electrode.with_loading(b.cathode_loading_mg_cm2)
         sa, sc = names.slot("full", "anode"), names.slot("full", "cathode")
-        T = cell.design.temperature_K
-        ea, c_ref_a, c_true_a, ha = _electrode_values(anode, sa, P, T, _fixed_fraction(b.anode_initial_fraction),
+        ea, c_ref_a, c_true_a, ha = _electrode_values(anode, sa, P, _fixed_fraction(b.anode_initial_fraction),
                                                       cell.anode_half.electrolyte.concentration_mol_m3)
-        ec, c_ref_c, c_true_c, hc = _electrode_values(cathode, sc, P, T,
-                                                      _fixed_fraction(b.cathode_initial_fraction),
+        ec, c_ref_c, c_true_c, hc = _electrode_values(cathode, sc, P, _fixed_fraction(b.cathode_initial_fraction),
                                                       cell.cathode_half.electrolyte.concentration_mol_m3)
         capacity_Ah = b.cyclable_mAh_cm2 * cell.design.area_cm2 * 1e-3
         values = {**ea, **ec, **_electrolyte_values(cell.electrolyte, P), **_cell_values(cell, P, capacity_Ah)}
@@ -395,7 +408,11 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
         raise InvalidValueError("cell", type(cell).__name__, "a HalfCell or a FullCell")
     for n in inputs:
         values[n] = pybamm.InputParameter(n)
-    model = names.model_class(cell.model)(opts)
+    with warnings.catch_warnings():
+        # PyBaMM ≥ 25.10 warns once that it halved the decay rate's definition; ours is stated for
+        # the new one (HYSTERESIS_DECAY_RATE)
+        warnings.filterwarnings("ignore", message="The definition of the hysteresis decay rate")
+        model = names.model_class(cell.model)(opts)
     if time_scales:
         scale = sum(pybamm.InputParameter(time_scale_input(k)) * pybamm.InputParameter(step_on_input(k))
                     for k in range(time_scales))

@@ -31,21 +31,32 @@ def slot(cell_kind: CellKind, role: str) -> str:
     return "Negative" if role == "anode" else "Positive"
 
 
+#: PyBaMM's OCP hysteresis with one state h per electrode (Axen et al. 2022):
+#: U = (1 + h)/2 · U_delithiation + (1 − h)/2 · U_lithiation, dh/dt = K · (i/(F c_max ε)) · (1 ∓ h)/2,
+#: so h = −1 is the sodiation ("lithiation") branch, h = +1 the desodiation branch, and h is frozen
+#: at zero current (PyBaMM's models/submodels/interface/open_circuit_potential/one_state_hysteresis_ocp.py).
+HYSTERESIS_OPTION = "one-state hysteresis"
+#: h of an electrode last sodiated / desodiated.
+HYSTERESIS_STATE = {"sodiation": -1.0, "desodiation": 1.0}
+
+
 def options(cell_kind: CellKind, hysteresis: dict[str, bool], contact_resistance: bool) -> dict:
     """PyBaMM model options for a cell.
 
-    ``hysteresis`` maps slot → whether that electrode has two OCP branches. Per-electrode
-    tuples are needed in half cells (a single string fails in PyBaMM 26.10's counter-electrode
-    OCP submodel).
+    ``hysteresis`` maps slot → whether that electrode has two OCP branches. Such an electrode
+    gets PyBaMM's one-state hysteresis (:data:`HYSTERESIS_OPTION`), whose state h moves only
+    under current and keeps its branch at rest. Per-electrode tuples are needed in half cells
+    (a single string fails in PyBaMM 26.10's counter-electrode OCP submodel with
+    ``UnboundLocalError('ocp_surf')``).
     """
     opts: dict = {}
     if cell_kind == "half":
         opts["working electrode"] = "positive"
         if hysteresis.get("Positive"):
-            opts["open-circuit potential"] = ("single", "current sigmoid")
+            opts["open-circuit potential"] = ("single", HYSTERESIS_OPTION)
     else:
-        neg = "current sigmoid" if hysteresis.get("Negative") else "single"
-        pos = "current sigmoid" if hysteresis.get("Positive") else "single"
+        neg = HYSTERESIS_OPTION if hysteresis.get("Negative") else "single"
+        pos = HYSTERESIS_OPTION if hysteresis.get("Positive") else "single"
         if (neg, pos) != ("single", "single"):
             opts["open-circuit potential"] = (neg, pos)
     if contact_resistance:
@@ -74,7 +85,9 @@ def electrode_keys(s: str) -> dict[str, str]:
         "bruggeman_e": f"{s} electrode Bruggeman coefficient (electrolyte)",
         "bruggeman_s": f"{s} electrode Bruggeman coefficient (electrode)",
         "hysteresis_decay_sod": f"{s} particle lithiation hysteresis decay rate",
-        "hysteresis_switch": f"{s} particle hysteresis switching factor",
+        "hysteresis_decay_desod": f"{s} particle delithiation hysteresis decay rate",
+        "hysteresis_initial": f"Initial hysteresis state in {low} electrode",
+        "hysteresis_state": f"X-averaged {low} electrode hysteresis state",
     }
 
 

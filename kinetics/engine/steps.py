@@ -56,17 +56,20 @@ class Translation:
             return [self._drive(step)]
         if step.direction == "rest":
             seconds = step.duration_h * 3600.0
-            return [pybamm.step.rest(seconds, period=step.sample_period_s or max(seconds / 100.0, 1.0))]
+            return [pybamm.step.rest(seconds, period=step.sample_period_s or max(seconds / 100.0, 1.0),
+                                     **_temperature(step))]
         i_mA_g = self.mA_g_of(step.current)
         sign = names.current_sign(self.cell_kind, step.direction)
         t_max = step.duration_h * 3600.0 if step.duration_h else self.time_bound_s(i_mA_g)
         term = ([names.voltage_termination(step.limit_V, voltage_falls(self.cell_kind, step.direction))]
                 if step.limit_V is not None else None)
         period = step.sample_period_s or t_max / 400.0
-        out = [pybamm.step.current(sign * self.amperes(i_mA_g), termination=term, duration=t_max, period=period)]
+        out = [pybamm.step.current(sign * self.amperes(i_mA_g), termination=term, duration=t_max, period=period,
+                                   **_temperature(step))]
         if step.hold_until_mA_g is not None:
             out.append(pybamm.step.voltage(step.limit_V, duration=t_max, period=period,
-                                           termination=names.current_termination(self.amperes(step.hold_until_mA_g))))
+                                           termination=names.current_termination(self.amperes(step.hold_until_mA_g)),
+                                           **_temperature(step)))
         return out
 
     def _hold(self, step: Hold) -> Any:
@@ -74,7 +77,7 @@ class Translation:
                  else self.time_bound_s(step.until_mA_g))
         term = None if step.until_mA_g is None else names.current_termination(self.amperes(step.until_mA_g))
         return pybamm.step.voltage(step.voltage_V, termination=term, duration=t_max,
-                                   period=step.sample_period_s or t_max / 400.0)
+                                   period=step.sample_period_s or t_max / 400.0, **_temperature(step))
 
     def _sweep(self, step: Sweep, start_V: float | None) -> list[Any]:
         t_bp, V_bp = step.breakpoints(step.start_V if step.start_V is not None else start_V)
@@ -83,7 +86,7 @@ class Translation:
             V0, slope = float(V_bp[k]), float((V_bp[k + 1] - V_bp[k]) / (t_bp[k + 1] - t_bp[k]))
             duration = float(t_bp[k + 1] - t_bp[k])
             legs.append(pybamm.step.voltage(_Ramp(V0, slope), duration=duration,
-                                            period=min(step.period_s(), duration / 10)))
+                                            period=min(step.period_s(), duration / 10), **_temperature(step)))
         return legs
 
     def _drive(self, step: Drive) -> Any:
@@ -107,7 +110,12 @@ class Translation:
 
             def value(t):
                 return scale * f(t)
-        return factory(value, duration=seconds, termination=term, period=period)
+        return factory(value, duration=seconds, termination=term, period=period, **_temperature(step))
+
+
+def _temperature(step: StepKind) -> dict:
+    """PyBaMM's per-step ambient temperature (isothermal models: the cell's temperature)."""
+    return {} if step.temperature_K is None else {"temperature": float(step.temperature_K)}
 
 
 class _Ramp:

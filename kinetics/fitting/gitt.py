@@ -67,17 +67,25 @@ def _d_json(pset: ParameterSet, role: str) -> dict:
 
 
 def analytic_set(base: ParameterSet, ocp_fit: OCPFit, d_fit: DiffusivityFit, source: str,
-                 role: str = "anode") -> ParameterSet:
-    """``base`` with the OCP stages and D(x) law identified analytically."""
+                 role: str = "anode", direction: str = "sodiate") -> ParameterSet:
+    """``base`` with the OCP stages and D(x) law identified analytically.
+
+    The relaxed potentials of one direction lie on that direction's branch (the hysteresis
+    state keeps it at rest), so the plateau stage's fitted potential is moved to the mean of the
+    branches with the set's hysteresis h: + h/2 from a sodiation GITT, − h/2 from a desodiation
+    one (a GITT in both directions identifies h itself: ``kinetics gitt``)."""
     stages = [n.split(".")[2] for n in base.names(f"{role}.ocp.") if n.endswith(".capacity")]
     fitted = sorted(ocp_fit.ocp.stages, key=lambda s: -s.potential_V)
     ordered = sorted(stages, key=lambda n: -base.value(f"{role}.ocp.{n}.potential"))
     if len(fitted) != len(ordered):
         raise InvalidValueError("stages", len(fitted), f"{len(ordered)} stages, as the set has")
+    h_name = f"{role}.ocp.hysteresis"
+    shift = (0.5 if direction == "sodiate" else -0.5) * (base.value(h_name) if h_name in base else 0.0)
     values = {}
     for name, s in zip(ordered, fitted):
         values |= {f"{role}.ocp.{name}.capacity": s.capacity_mAh_g,
-                   f"{role}.ocp.{name}.potential": s.potential_V, f"{role}.ocp.{name}.width": s.width}
+                   f"{role}.ocp.{name}.potential": s.potential_V + (shift if name == ordered[-1] else 0.0),
+                   f"{role}.ocp.{name}.width": s.width}
     D = d_fit.diffusivity
     p = f"{role}.diffusivity"
     values |= {f"{p}.{n}": v for n, v in zip(_D_NAMES, D.stage_values)}
@@ -108,7 +116,7 @@ def identify(base: ParameterSet, data: GCDData, table: pd.DataFrame, direction: 
     d_fit = fit_stage_diffusivity(table, ocp_fit.ocp, direction)
     src = (f"identified from {label} by `kinetics gitt` (analytic: OCP fitted to the relaxed potentials, "
            f"RMSE {ocp_fit.rmse_mV:.2f} mV; D(x) law fitted to the Weppner–Huggins values)")
-    first = analytic_set(base, ocp_fit, d_fit, src)
+    first = analytic_set(base, ocp_fit, d_fit, src, direction=direction)
     if not refine:
         return GITTIdentification(ocp_fit, d_fit, first, None, first)
     role = "anode"

@@ -20,6 +20,7 @@ from typing import Literal
 import numpy as np
 
 from ..errors import InvalidValueError, UnknownNameError
+from ..units import check_temperature
 from .ocp import MultiStageOCP
 from .transport import ConstantDiffusivity, StageDiffusivity
 
@@ -277,7 +278,8 @@ class CellDesign:
         if not self.lower_voltage_V < self.upper_voltage_V:
             raise InvalidValueError("voltage window", (self.lower_voltage_V, self.upper_voltage_V),
                                     "lower voltage < upper voltage")
-        _positive("", self, "area_cm2", "separator_thickness_m", "temperature_K")
+        check_temperature("temperature_K", self.temperature_K)
+        _positive("", self, "area_cm2", "separator_thickness_m")
         p = self.separator_porosity
         _require("", "separator_porosity", p, 0 < p < 1, "a porosity between 0 and 1")
         r = self.film_resistance_ohm_cm2

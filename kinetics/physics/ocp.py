@@ -241,6 +241,13 @@ class MultiStageOCP:
             raise InvalidValueError("hysteresis_V", self.hysteresis_V, "a gap between 0 and 0.5 V")
         if self.hysteresis_stage is not None and self.hysteresis_stage not in names:
             raise UnknownNameError("hysteresis stage", self.hysteresis_stage, names)
+        carrier = stages[-1] if self.hysteresis_stage is None else stages[names.index(self.hysteresis_stage)]
+        if self.hysteresis_V > 0 and self.hysteresis_V >= carrier.potential_V:
+            # its sodiation branch, U − h/2, would come within h/2 of sodium metal (and below it
+            # for h > 2U): a gap larger than the stage's own potential is not a hysteresis
+            raise InvalidValueError("hysteresis_V", self.hysteresis_V,
+                                    f"a gap smaller than the potential of the stage that carries it "
+                                    f"('{carrier.name}', {carrier.potential_V:g} V)")
         object.__setattr__(self, "stages", stages)
         object.__setattr__(self, "_verified", {})
         object.__setattr__(self, "_nodes", guess_nodes(

@@ -33,6 +33,7 @@ class HalfCellTest:
     cycles: int = 1
     window_V: tuple[float, float] | None = None
     model: str = "SPMe"
+    temperature_K: float | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class FullCellTest:
     cycles: int = 2
     window_V: tuple[float, float] | None = None
     model: str = "SPMe"
+    temperature_K: float | None = None
 
 
 @dataclass(frozen=True)
@@ -92,11 +94,11 @@ def _prepare(study: Study):
     cells = []
     for t in study.half_cells:
         cell = HalfCell(t.parameter_set, t.model)
-        steps = rate_test(t.rates_mA_g, t.cycles, t.window_V or cell.window_V, "half")
+        steps = rate_test(t.rates_mA_g, t.cycles, t.window_V or cell.window_V, "half", temperature_K=t.temperature_K)
         cells.append(("half", t, cell, steps))
     for t in study.full_cells:
         cell = FullCell(t.anode, t.cathode, t.np_ratio, t.model)
-        steps = rate_test(t.rates_mA_g, t.cycles, t.window_V or cell.window_V, "full")
+        steps = rate_test(t.rates_mA_g, t.cycles, t.window_V or cell.window_V, "full", temperature_K=t.temperature_K)
         cells.append(("full", t, cell, steps))
     return cells
 

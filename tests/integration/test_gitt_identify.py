@@ -1,10 +1,14 @@
 """GITT round trip: a virtual GITT of MPCC-1 analysed and identified by `kinetics gitt`.
 
-The virtual cell is the shipped MPCC-1 (ether) set with its assumed stage diffusivities lowered
-tenfold (1e-15, 3e-16, 3e-16 m²/s; minimum 3e-17 m²/s): inside the range GITT studies report for
-hard carbons (1e-13–1e-16 m²/s, with a drop of one to two decades at the plateau onset), and slow
-enough that at the minimum R²/D ≈ 9 h ≫ the 40 min rest, so relaxation is incomplete, as in real
-hard carbons. Protocol of paper 003 (50 mA/g, 10 min pulses, 40 min rests) to 0.01 V, 1 mV
+The virtual cell is the shipped MPCC-1 (ether) set with slow stage diffusivities (1e-15, 3e-16,
+3e-16 m²/s, a one-decade minimum: 3e-17 m²/s), a hundredfold below the shipped ones: inside the
+range GITT studies report for hard carbons (1e-13–1e-16 m²/s, with a drop of one to two decades at
+the plateau onset), and slow enough that at the minimum R²/D ≈ 9 h ≫ the 40 min rest, so
+relaxation is incomplete, as in real hard carbons; with the shipped (fast) diffusivities a 10 min
+pulse never satisfies τ ≪ L²/D and every analytic D is flagged. Its plateau keeps the 0.1–0.01 V
+width of paper 000's GCD plateau (ω = 0.595) without hysteresis: the shipped set's narrower
+plateau branches (ω = 0.397, 30 mV apart) are so flat that the relaxation voltages carry little
+information on the pore-filling diffusivity (the refinement then reports it as poorly identified). Protocol of paper 003 (50 mA/g, 10 min pulses, 40 min rests) to 0.01 V, 1 mV
 Gaussian noise, no smoothing.
 """
 
@@ -26,8 +30,9 @@ D_NAMES = ["anode.diffusivity.adsorption", "anode.diffusivity.insertion", "anode
 @pytest.fixture(scope="module")
 def truth():
     base = hk.load("MPCC-1-ether")
-    pset = base.with_values({n: 0.1 * base.value(n) for n in D_NAMES}, "assumed",
-                            "GITT round-trip test: shipped MPCC-1 diffusivities lowered tenfold")
+    pset = base.with_values({**dict(zip(D_NAMES, (1e-15, 3e-16, 3e-16))), "anode.diffusivity.minimum_depth": 1.0,
+                             "anode.ocp.pore_filling.width": 0.595, "anode.ocp.hysteresis": 0.0},
+                            "assumed", "GITT round-trip test: slow MPCC-1 diffusivities, GCD-wide plateau")
     return hk.HalfCell(pset, "SPMe")
 
 
@@ -53,11 +58,14 @@ def test_pulses_found_and_few_skipped(run):
 
 
 def test_ocp_stages_recovered(run, truth):
+    """A sodiation GITT's relaxed potentials lie on the sodiation branch (the hysteresis state
+    keeps it at rest): the stages recovered are that branch's."""
     summary, _ = run
-    true = {s.name: s for s in truth.working.material.ocp.stages}
+    ocp = truth.working.material.ocp
+    true = {s.name: (s, u) for s, u in zip(ocp.stages, ocp.branch_potentials("sodiation"))}
     for stage in summary["ocp"]["stages"]:
-        t = true[stage["name"]]
-        assert abs(stage["potential_V"] - t.potential_V) < 5e-3, stage
+        t, u = true[stage["name"]]
+        assert abs(stage["potential_V"] - u) < 5e-3, stage
         assert abs(stage["capacity_mAh_g"] / t.capacity_mAh_g - 1) < 0.03, stage
 
 
@@ -96,28 +104,28 @@ def test_model_based_diffusivity_and_voltage(run, truth):
 
 
 def test_hysteresis_from_a_file_with_both_directions(tmp_path):
-    """A sodiation GITT then a desodiation GITT in one file, their pore-filling stage 15 mV apart
-    (two virtual cells: the model's hysteresis acts only under current, so its rests would relax
-    to the mean branch): each direction is analysed and fitted on its own and the gap is the
-    hysteresis of the identified set."""
+    """A sodiation GITT then a desodiation GITT of the same virtual cell (the shipped MPCC-1 set,
+    30 mV between its plateau branches, with slow diffusivities) in one file: its rests keep each
+    direction's branch (one-state hysteresis), each direction is analysed and fitted on its own,
+    and the gap between their plateau stages is the set's hysteresis, within 2 mV."""
     base = hk.load("MPCC-1-ether")
-    D = {n: 0.1 * base.value(n) for n in D_NAMES}
-    gap = 0.015
-    cells = [hk.HalfCell(base.with_values({**D, "anode.ocp.pore_filling.potential": 0.055 + s * gap / 2},
-                                          "assumed", "hysteresis test"), "SPMe") for s in (-1, 1)]
-    first = virtual_gitt(cells[0], noise_mV=1.0, seed=3)
-    second = virtual_gitt(cells[1], direction="desodiate", noise_mV=1.0, seed=4).iloc[1:]
+    truth = hk.HalfCell(base.with_values(dict(zip(D_NAMES, (1e-15, 3e-16, 3e-16))), "assumed", "slow D"), "SPMe")
+    gap = truth.working.material.ocp.hysteresis_V
+    assert gap == pytest.approx(0.03, abs=0)
+    first = virtual_gitt(truth, noise_mV=1.0, seed=3)
+    second = virtual_gitt(truth, direction="desodiate", noise_mV=1.0, seed=4).iloc[1:]
     second = second.assign(**{"Time [s]": second["Time [s]"] + first["Time [s]"].iloc[-1]})
     path = tmp_path / "both.csv"
     pd.concat([first, second]).to_csv(path, index=False, float_format="%.10g")
     out = subprocess.run([sys.executable, "-m", "kinetics.cli", "gitt", str(path), "--mass-mg",
-                          str(cells[0].active_mass_mg), "--radius-um", "1", "--no-refine",
+                          str(truth.active_mass_mg), "--radius-um", "1", "--no-refine",
                           "--out", str(tmp_path / "out"), "--json"],
                          capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr
     summary = json.loads(out.stdout)
     assert summary["directions"] == ["sodiate", "desodiate"]
     h = summary["hysteresis"]
-    assert abs(h["hysteresis_V"] - gap) < 3e-3 and abs(h["mean_potential_V"] - 0.055) < 5e-3, h
+    assert abs(h["hysteresis_V"] - gap) < 2e-3, h
+    assert abs(h["mean_potential_V"] - 0.055) < 5e-3, h
     identified = hk.load(summary["identified_set"])
     assert identified.value("anode.ocp.hysteresis") == pytest.approx(h["hysteresis_V"], rel=1e-12)
