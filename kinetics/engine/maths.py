@@ -8,6 +8,7 @@ is deprecated by CasADi).
 
 from __future__ import annotations
 
+import weakref
 from types import SimpleNamespace
 
 import casadi
@@ -28,6 +29,10 @@ class Kernel(pybamm.Function):
     """
 
     _count = 0
+    #: function → {argument shapes → casadi.Function}: the expression graph of a function is built
+    #: once per shape and then called (a call node), instead of being expanded again every time
+    #: PyBaMM converts a model that contains it (each experiment chunk, each output variable).
+    _compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def __init__(self, function, *children, name=None):
         super().__init__(function, *children, name=name or Kernel.new_name())
@@ -44,4 +49,11 @@ class Kernel(pybamm.Function):
         return Kernel(self.function, *self._children_for_copying(new_children), name=self.name)
 
     def _casadi_evaluate(self, *converted_children):
-        return self.function(*converted_children, xp=CASADI)
+        shapes = tuple(c.shape for c in converted_children)
+        by_shape = Kernel._compiled.setdefault(self.function, {})
+        compiled = by_shape.get(shapes)
+        if compiled is None:
+            args = [casadi.SX.sym(f"a{k}", *shape) for k, shape in enumerate(shapes)]
+            compiled = casadi.Function(f"kernel_{len(by_shape)}", args, [self.function(*args, xp=CASADI)])
+            by_shape[shapes] = compiled
+        return compiled(*converted_children)

@@ -222,7 +222,7 @@ class Engine:
             sweeps = [s.period_s() for s in chunk.steps if isinstance(s, Sweep)]
             sim = pybamm.Simulation(self.built.model, parameter_values=self.built.parameter_values,
                                     experiment=pybamm.Experiment([tuple(pieces)]),
-                                    solver=make_solver(self.output_variables(), min(sweeps) / 4 if sweeps else None))
+                                    solver=make_solver(self.output_variables(), min(sweeps) / 8 if sweeps else None))
             self._sims[key] = sim
         return sim
 

@@ -3,7 +3,7 @@
 A voltage sweep becomes one voltage step per leg, each a linear function of time between two of
 its breakpoints (not a dense table: a 2,001-point table cost about 3.8 s per SPMe cycle here,
 breakpoints 0.7–1.0 s), so that no kink of V(t) falls inside a solver step; the engine also
-bounds the solver's internal step to a quarter of the sweep's sampling period, since outputs
+bounds the solver's internal step to an eighth of the sweep's sampling period, since outputs
 between internal steps are interpolated (unbounded, the SPM's output lagged the programmed
 voltage by up to 36 mV at 0.05 mV/s; bounded, by 0.36 mV).
 """

@@ -55,12 +55,14 @@ def fit_stages(x: np.ndarray, U: np.ndarray, names: tuple[str, ...],
         xs = np.clip(x[inside] / scale(p), 1e-12, 1 - 1e-12)
         return potential_from_stoichiometry(xs, X, U0, om) - U[inside]
 
-    # every start is fitted on x(U) and refined on U; the lowest potential RMSE wins (choosing on
-    # the x(U) cost alone let rounding at the 1e-6 level pick a start that refined to a 35 mV fit)
-    best, best_rmse = None, np.inf
+    # every start is fitted on x(U) and refined on U. The start with the lowest x(U) cost wins,
+    # unless another one refines to a potential RMSE less than half of it (choosing on the x(U)
+    # cost alone let rounding at the 1e-6 level pick a start that refined to a 35 mV fit)
+    fits = []
     for width in (1.0, 3.0, 8.0):
         p0 = np.r_[np.zeros(n), q, [np.log(width)] * n, extra_0]
         sol = least_squares(residual, p0, bounds=(lower, upper), x_scale="jac", max_nfev=4000)
+        cost = sol.cost
         try:
             refined = least_squares(residual_U, sol.x, bounds=(lower, upper), x_scale="jac", max_nfev=300)
             if np.all(np.isfinite(refined.fun)):
@@ -69,8 +71,11 @@ def fit_stages(x: np.ndarray, U: np.ndarray, names: tuple[str, ...],
             pass
         with np.errstate(all="ignore"):
             rmse = float(np.sqrt(np.mean(residual_U(sol.x) ** 2)))
-        if best is None or rmse < best_rmse:
-            best, best_rmse = sol, rmse
+        fits.append((cost, rmse if np.isfinite(rmse) else np.inf, sol))
+    best_cost, best_rmse, best = min(fits, key=lambda f: f[0])
+    lowest = min(fits, key=lambda f: f[1])
+    if lowest[1] < 0.5 * best_rmse:
+        best = lowest[2]
     X, U0, om = unpack(best.x)
     order = np.argsort(-U0)
     return [(names[i], float(X[j]), float(U0[j]), float(om[j])) for i, j in enumerate(order)], scale(best.x)

@@ -123,7 +123,7 @@ def rows_as_json(rows: list[Row]) -> list[dict]:
 
 
 def format_table(rows: list[Row]) -> str:
-    lines = [f"{'quantity':66s} {'paper':>10s} {'model':>10s} {'tol':>8s} {'role':11s} status"]
+    lines = [f"{'quantity':66s} {'paper':>10s} {'model':>10s} {'tol':>8s} {'role':11s} {'rests on':9s} status"]
     for r in rows:
         paper = f"{r.paper:.4g}" if isinstance(r.paper, float) else str(r.paper)
         if isinstance(r.model, float | np.floating):
@@ -131,7 +131,7 @@ def format_table(rows: list[Row]) -> str:
         else:
             model = "—" if r.model is None else str(r.model).split(" ")[0]
         lines.append(f"{r.quantity[:66]:66s} {paper:>10s} {model:>10s} {r.tolerance:>8s} "
-                     f"{r.role:11s} {r.status}" + (f"  ({r.reason})" if r.reason else ""))
+                     f"{r.role:11s} {','.join(r.rests_on):9s} {r.status}" + (f"  ({r.reason})" if r.reason else ""))
     c = counts(rows)
     lines.append("\n" + ", ".join(f"{c[s]} {s}" for s in STATUSES))
     return "\n".join(lines)

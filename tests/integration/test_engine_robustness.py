@@ -71,7 +71,7 @@ def test_triangular_sweep_at_three_scan_rates(model):
     """Cyclic voltammetry of a carbon half cell from its open-circuit potential (3.0 V) down to
     0.01 V and back, at 0.05, 0.5 and 5 mV/s: the applied voltage is the piecewise-linear sweep
     (the DFN to 1e-6 V; in the SPM and SPMe the output between the solver's internal steps is
-    interpolated, which the steps bounded to a quarter of the 2 mV sampling keep within 0.36 mV
+    interpolated, which the steps bounded to an eighth of the 2 mV sampling keep within 0.02 mV
     near 2.9 V, where the OCP is steepest: bound 0.5 mV), the current reverses at the vertex, the charge
     out of the reverse sweep is at most the charge in (no sodium is created; 1e-3: the
     trapezoid over 2 mV samples), and the peak sodiation current grows with the scan rate."""

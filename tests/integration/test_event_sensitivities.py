@@ -2,6 +2,7 @@
 finite differences, for a sodiation and the desodiation that follows it (whose start moves with
 the first step's end)."""
 
+import numpy as np
 import pytest
 
 import kinetics as hk
@@ -19,21 +20,25 @@ def model():
 
 def test_capacity_gradients_match_central_differences(model, monkeypatch):
     """Within 1 % (seen ≤ 0.22 %, the desodiation's chained diffusivity term). A tight solver
-    tolerance makes the differences a trustworthy reference: at 1e-6 their noise (1e-6 of the
-    capacity over a 1e-4 step) would reach 1 % of the smallest derivative."""
+    tolerance makes the differences a trustworthy reference, and of two steps (1e-4 and 1e-2 of the
+    value) the better is taken: the pore-filling diffusivity hardly moves the capacity at 500 mA/g
+    (d ln Q / d ln D ≈ 1e-3), so a 1e-4 step leaves its difference in the solver's noise."""
     import kinetics.engine.solve as solve
 
     monkeypatch.setattr(solve, "SOLVER_SETTINGS", {"rtol": 1e-9, "atol": 1e-9})
     fresh = CapacityModel(model.cell, NAMES, model.steps)
     exact = fresh.evaluate(gradient=True)
     for n in NAMES:
-        h = 1e-4 * fresh.defaults[n]
-        up, down = fresh.evaluate({n: fresh.defaults[n] + h}), fresh.evaluate({n: fresh.defaults[n] - h})
-        for k in (0, 1):
-            fd = (up[k].capacity_mAh_g - down[k].capacity_mAh_g) / (2 * h)
-            assert exact[k].d_capacity[n] == pytest.approx(fd, rel=0.01, abs=0), (n, k)
-        fd_below = (up[1].below_mAh_g - down[1].below_mAh_g) / (2 * h)
-        assert exact[1].d_below[n] == pytest.approx(fd_below, rel=0.01, abs=0), (n, "plateau")
+        errors = {}
+        for step in (1e-4, 1e-2):
+            h = step * fresh.defaults[n]
+            up, down = fresh.evaluate({n: fresh.defaults[n] + h}), fresh.evaluate({n: fresh.defaults[n] - h})
+            pairs = [(exact[k].d_capacity[n], (up[k].capacity_mAh_g - down[k].capacity_mAh_g) / (2 * h))
+                     for k in (0, 1)]
+            pairs.append((exact[1].d_below[n], (up[1].below_mAh_g - down[1].below_mAh_g) / (2 * h)))
+            for j, (e, fd) in enumerate(pairs):
+                errors[j] = min(errors.get(j, np.inf), abs(e / fd - 1.0))
+        assert max(errors.values()) < 0.01, (n, errors)
 
 
 def test_values_equal_the_simulators(model):

@@ -8,8 +8,9 @@ relaxation is incomplete, as in real hard carbons; with the shipped (fast) diffu
 pulse never satisfies τ ≪ L²/D and every analytic D is flagged. Its plateau keeps the 0.1–0.01 V
 width of paper 000's GCD plateau (ω = 0.595) without hysteresis: the shipped set's narrower
 plateau branches (ω = 0.397, 30 mV apart) are so flat that the relaxation voltages carry little
-information on the pore-filling diffusivity (the refinement then reports it as poorly identified). Protocol of paper 003 (50 mA/g, 10 min pulses, 40 min rests) to 0.01 V, 1 mV
-Gaussian noise, no smoothing.
+information on the pore-filling diffusivity (the refinement then reports it as poorly
+identified). Protocol of paper 003 (50 mA/g, 10 min pulses, 40 min rests) to 0.01 V, 1 mV Gaussian
+noise, no smoothing.
 """
 
 import json
