@@ -53,7 +53,7 @@ class Kernel(pybamm.Function):
         by_shape = Kernel._compiled.setdefault(self.function, {})
         compiled = by_shape.get(shapes)
         if compiled is None:
-            args = [casadi.SX.sym(f"a{k}", *shape) for k, shape in enumerate(shapes)]
+            args = [casadi.MX.sym(f"a{k}", *shape) for k, shape in enumerate(shapes)]
             compiled = casadi.Function(f"kernel_{len(by_shape)}", args, [self.function(*args, xp=CASADI)])
             by_shape[shapes] = compiled
-        return compiled(*converted_children)
+        return compiled.call(list(converted_children), True, False)[0]
