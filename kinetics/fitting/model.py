@@ -150,7 +150,7 @@ class CurveModel:
 
     def _central_differences(self, data: GCDData, values: Mapping[str, float], plain: list[CurveOutput],
                              grid_points: int) -> list[CurveOutput]:
-        """Sensitivities by central differences of plain solves (one-sided next to a fraction's
+        """Sensitivities by central differences of plain solves (second-order one-sided next to a fraction's
         edge), in the columns of :meth:`simulate`: the set names (chained through the default
         initial fraction unless it is fitted), then the initial fraction."""
         x_key = f"{INITIAL_FRACTION}:{data.label}"
@@ -161,20 +161,21 @@ class CurveModel:
             if name == x_key:
                 p = x0 if x0 is not None else self.initial_fraction(data, base)[0]
                 h = FD_FRACTION_STEP
-                # a fraction stays within [0, 1]: one-sided next to an edge
-                offsets = (h, 0.0) if p - h < 0 else (0.0, -h) if p + h > 1 else (h, -h)
+                # a fraction stays within [0, 1]: next to an edge the second-order one-sided
+                # difference (−3 f(p) + 4 f(p ± h) − f(p ± 2h)) / (±2h), as many solves as central
+                side = 1.0 if p - h < 0 else -1.0 if p + h > 1 else 0.0
             else:
                 p = base[name]
                 h = FD_RELATIVE_STEP * (abs(p) or 1.0)
-                offsets = (h, -h)
-            sides = []
-            for offset in offsets:
-                if offset == 0.0:
-                    sides.append(plain)
-                    continue
-                trial = {**base, **({x_key: x0} if x0 is not None else {}), name: p + offset}
-                sides.append(self._simulate(data, trial, False, grid_points))
-            columns.append([(a.voltage_V - b.voltage_V) / (offsets[0] - offsets[1]) for a, b in zip(*sides)])
+                side = 0.0
+            offsets = (h, -h) if side == 0.0 else (side * h, 2 * side * h)
+            trials = [self._simulate(data, {**base, **({x_key: x0} if x0 is not None else {}), name: p + offset},
+                                     False, grid_points) for offset in offsets]
+            if side == 0.0:
+                columns.append([(a.voltage_V - b.voltage_V) / (2 * h) for a, b in zip(*trials)])
+            else:
+                columns.append([(4 * a.voltage_V - b.voltage_V - 3 * c.voltage_V) / (2 * side * h)
+                                for a, b, c in zip(*trials, plain)])
         return [CurveOutput(o.time_s, o.voltage_V, np.column_stack([c[k] for c in columns]))
                 for k, o in enumerate(plain)]
 
