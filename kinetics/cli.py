@@ -117,7 +117,7 @@ def cmd_calibrate(args) -> int:
 
 
 def cmd_fit_ocp(args) -> int:
-    fit_, summary = run_fit_ocp(args.file, args.stages, args.mass_mg, args.capacity_ah, args.out)
+    fit_, summary = run_fit_ocp(args.file, args.stages, args.mass_mg, args.capacity_ah, args.out, args.columns)
     if args.json:
         _print_json(summary)
     else:
@@ -135,7 +135,8 @@ def cmd_gitt(args) -> int:
     summary = run_gitt(args.files, mass_mg=args.mass_mg, radius_um=args.radius_um, area_cm2=args.area_cm2,
                        potential_column=args.potential_column, direction=args.direction,
                        parameter_set=args.parameter_set, model=args.model, refine=not args.no_refine,
-                       identify_set=not args.no_identify, out=args.out, progress=not args.quiet)
+                       identify_set=not args.no_identify, out=args.out, progress=not args.quiet,
+                       columns=args.columns, cycle=args.cycle, step_index=args.step_index)
     if args.json:
         _print_json(summary)
         return 0
@@ -161,8 +162,9 @@ def cmd_gitt(args) -> int:
 def cmd_fit(args) -> int:
     cell = HalfCell(args.parameter_set, args.model)
     one_c = cell.working.material.one_c_mA_g
-    data = [read_gcd(d, args.mass_mg, one_c) for d in args.data]
-    held_out = [read_gcd(d, args.mass_mg, one_c) for d in (args.predict or [])]
+    data = [read_gcd(d, args.mass_mg, one_c, columns=args.columns, step_index=args.step_index) for d in args.data]
+    held_out = [read_gcd(d, args.mass_mg, one_c, columns=args.columns, step_index=args.step_index)
+                for d in (args.predict or [])]
     if args.cycle:
         data = [d.select(cycles=tuple(args.cycle)) for d in data]
         held_out = [d.select(cycles=tuple(args.cycle)) for d in held_out]
@@ -199,6 +201,9 @@ def cmd_fit(args) -> int:
     return 0
 
 
+COLUMNS_HELP = "units of unit-less columns, HEADER=UNIT pairs: time=ms,voltage=V,current=A (never guessed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kinetics", description="Sodium-ion hard/soft-carbon kinetics on PyBaMM")
     p.add_argument("--debug", action="store_true", help="show the traceback of an error")
@@ -233,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--capacity-ah", type=float,
                    help="the electrode's full capacity [A.h] for a capacity column in A.h/mAh")
     s.add_argument("--out", default="kinetics-fit-ocp", help="output folder (a new one if it exists)")
+    s.add_argument("--columns", help=COLUMNS_HELP)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_fit_ocp)
 
@@ -252,6 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-refine", action="store_true", help="analytic identification only")
     s.add_argument("--no-identify", action="store_true", help="pulses and D only")
     s.add_argument("--out", default="kinetics-gitt", help="output folder (a new one if it exists)")
+    s.add_argument("--columns", help=COLUMNS_HELP)
+    s.add_argument("--cycle", type=int, help="only this cycle of the file's cycle column")
+    s.add_argument("--step-index", type=int, help="only this step of the file's step column")
     s.add_argument("--json", action="store_true")
     s.add_argument("--quiet", action="store_true")
     s.set_defaults(func=cmd_gitt)
@@ -283,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--starts", type=int, default=1, help="multi-start: number of starts (default 1)")
     s.add_argument("--max-evaluations", type=int, default=60, help="residual evaluations per start")
     s.add_argument("--out", default="kinetics-fit", help="output folder (a new one if it exists)")
+    s.add_argument("--columns", help=COLUMNS_HELP)
+    s.add_argument("--step-index", type=int, help="only this step of each file's step column")
     s.add_argument("--json", action="store_true")
     s.add_argument("--quiet", action="store_true", help="no progress output")
     s.set_defaults(func=cmd_fit)

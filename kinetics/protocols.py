@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -166,6 +166,10 @@ class Step:
         Alternatively, the current in the one grammar (``"20mA/g"``, ``"0.5C"``, ``"1.5A"``).
     temperature_K : float, optional
         Cell temperature during this step [K] (233–353 K); default the cell's.
+    to_window : bool
+        The step ends at the cell's window limit in its direction (``limit_V`` is filled in when
+        the protocol meets a cell: :func:`with_window_limits`). What ``sodiate()``,
+        ``desodiate()``, ``charge()`` and ``discharge()`` do when no ``until_V`` is given.
     """
 
     direction: Direction
@@ -179,6 +183,7 @@ class Step:
     sample_period_s: float | None = None
     current: Current | str | None = None
     temperature_K: float | None = None
+    to_window: bool = False
 
     def __post_init__(self):
         if self.direction not in DIRECTIONS:
@@ -200,11 +205,11 @@ class Step:
         else:
             current = as_current(self.specific_current_mA_g, "specific_current_mA_g")
         object.__setattr__(self, "current", current)
-        if self.limit_V is None and self.duration_h is None:
+        if self.limit_V is None and self.duration_h is None and not self.to_window:
             raise InvalidValueError("limit_V", None, "a voltage limit or a duration_h for a current step")
         _positive("duration_h", self.duration_h, "a positive duration in h")
         _positive("hold_until_mA_g", self.hold_until_mA_g, "a positive current in mA/g")
-        if self.hold_until_mA_g is not None and self.limit_V is None:
+        if self.hold_until_mA_g is not None and self.limit_V is None and not self.to_window:
             raise InvalidValueError("hold_until_mA_g", self.hold_until_mA_g, "a CC-CV hold needs the step's limit_V")
 
     def current_mA_g(self, one_c_mA_g: float | None = None, mass_mg: float | None = None) -> float:
@@ -441,28 +446,32 @@ def steps_of(protocol: Protocol) -> list[StepKind]:
 
 
 # ----------------------------------------------------------------------------- builders
-def sodiate(current: Current | str | float | None = None, until_V: float = 0.01, *, c_rate: float | None = None,
+def sodiate(current: Current | str | float | None = None, until_V: float | None = None, *, c_rate: float | None = None,
             hold_until_mA_g: float | None = None, label: str = "") -> Step:
-    """Galvanostatic sodiation of the working electrode (half cell) down to ``until_V``.
-    ``current``: ``"20mA/g"``, ``"0.5C"``, ``"0.2mA"`` or a number of mA/g."""
+    """Galvanostatic sodiation of the working electrode (half cell) down to ``until_V`` (default:
+    the cell's lower window limit). ``current``: ``"20mA/g"``, ``"0.5C"``, ``"0.2mA"`` or a number
+    of mA/g."""
     return _current_step("sodiate", current, until_V, c_rate, hold_until_mA_g, label)
 
 
-def desodiate(current: Current | str | float | None = None, until_V: float = 3.0, *, c_rate: float | None = None,
-              hold_until_mA_g: float | None = None, label: str = "") -> Step:
-    """Galvanostatic desodiation of the working electrode (half cell) up to ``until_V``."""
+def desodiate(current: Current | str | float | None = None, until_V: float | None = None, *,
+              c_rate: float | None = None, hold_until_mA_g: float | None = None, label: str = "") -> Step:
+    """Galvanostatic desodiation of the working electrode (half cell) up to ``until_V`` (default:
+    the cell's upper window limit)."""
     return _current_step("desodiate", current, until_V, c_rate, hold_until_mA_g, label)
 
 
-def charge(current: Current | str | float | None = None, until_V: float = 4.0, *, c_rate: float | None = None,
+def charge(current: Current | str | float | None = None, until_V: float | None = None, *, c_rate: float | None = None,
            hold_until_mA_g: float | None = None, label: str = "") -> Step:
-    """Full cell: charge (sodiate the anode) at mA/g of anode up to ``until_V``."""
+    """Full cell: charge (sodiate the anode) at mA/g of anode up to ``until_V`` (default: the
+    cell's upper window limit)."""
     return _current_step("charge", current, until_V, c_rate, hold_until_mA_g, label)
 
 
-def discharge(current: Current | str | float | None = None, until_V: float = 1.5, *, c_rate: float | None = None,
-              label: str = "") -> Step:
-    """Full cell: discharge (desodiate the anode) at mA/g of anode down to ``until_V``."""
+def discharge(current: Current | str | float | None = None, until_V: float | None = None, *,
+              c_rate: float | None = None, label: str = "") -> Step:
+    """Full cell: discharge (desodiate the anode) at mA/g of anode down to ``until_V`` (default:
+    the cell's lower window limit)."""
     return _current_step("discharge", current, until_V, c_rate, None, label)
 
 
@@ -470,7 +479,7 @@ def _current_step(direction, current, until_V, c_rate, hold_until_mA_g, label) -
     if current is not None and c_rate is not None:
         raise InvalidValueError("current", (current, c_rate), "a current or a c_rate, not both")
     return Step(direction, None, c_rate, until_V, hold_until_mA_g, label=label,
-                current=None if current is None else as_current(current))
+                current=None if current is None else as_current(current), to_window=until_V is None)
 
 
 def rest(hours: float, label: str = "") -> Step:
@@ -578,6 +587,22 @@ def voltage_falls(cell_kind: str, direction: str) -> bool:
     """Whether the cell voltage falls during a current step in ``direction`` (half cell: the
     carbon's potential falls while it is sodiated)."""
     return direction in _FALLING[cell_kind]
+
+
+def with_window_limits(protocol: Protocol, window_V: tuple[float, float], cell_kind: str) -> Protocol:
+    """``protocol`` with every ``to_window`` step ending at the cell's window limit in its
+    direction (lower while the voltage falls, upper while it rises)."""
+    lo, hi = window_V
+
+    def fill(s):
+        if isinstance(s, Step) and s.to_window and s.limit_V is None:
+            return replace(s, limit_V=lo if voltage_falls(cell_kind, s.direction) else hi)
+        return s
+
+    if not isinstance(protocol, Sequence) or isinstance(protocol, str):
+        return protocol
+    return tuple(replace(p, block=tuple(fill(s) for s in p.block)) if isinstance(p, Repeat) else fill(p)
+                 for p in protocol)
 
 
 def check(protocol: Protocol, window_V: tuple[float, float], cell_kind: str,

@@ -2,14 +2,15 @@
 
 Markers follow the folder: every test in ``tests/unit`` is marked ``unit`` (pure functions and
 bad input; no PyBaMM model is built there), ``tests/integration`` ``integration`` (real PyBaMM
-solves), ``tests/regression`` ``regression`` (certified numbers: papers, calibrations).
+solves), ``tests/regression`` ``regression`` (certified numbers: papers, calibrations),
+``tests/fuzz`` ``fuzz`` (generated bad input, hypothesis: a clear error, never a traceback).
 """
 
 from pathlib import Path
 
 import pytest
 
-FOLDERS = ("unit", "integration", "regression")
+FOLDERS = ("unit", "integration", "regression", "fuzz")
 
 
 def pytest_collection_modifyitems(config, items):

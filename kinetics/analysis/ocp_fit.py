@@ -11,6 +11,7 @@ highest potential).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,13 +19,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError
-from ..io.columns import find, values_in
+from ..io.columns import identify, parse_statement, pick, values_in
 from ..io.cycler import read_table
 from ..physics.form_fits import fit_stages
 from ..physics.ocp import ANODE_STAGE_NAMES, MultiStageOCP, Stage
 
 MIN_POINTS = 10
-_STOICHIOMETRY_NAMES = ("stoichiometr", "sto", "soc", "x", "sodium fraction", "lithium fraction")
 
 
 @dataclass
@@ -67,7 +67,8 @@ class OCPFit:
                 "reversed_axis": self.reversed_axis}
 
 
-def read_ocp_table(path: str | Path, mass_mg: float | None = None, capacity_Ah: float | None = None):
+def read_ocp_table(path: str | Path, mass_mg: float | None = None, capacity_Ah: float | None = None,
+                   columns: Mapping[str, str] | str | None = None):
     """Read (abscissa, potential [V], kind, dropped rows) from a CSV or Excel file.
 
     ``kind`` is "stoichiometry" or "specific capacity" [mAh/g]. A capacity column in A.h or
@@ -77,15 +78,14 @@ def read_ocp_table(path: str | Path, mass_mg: float | None = None, capacity_Ah: 
     path = Path(path)
     if not path.exists():
         raise InvalidValueError("FILE", str(path), "an existing CSV or Excel file")
-    table = read_table(path)
-    headers = ", ".join(repr(str(c)) for c in table.columns)
-    pot = find(table, ("potential",))
-    if pot is None:
-        raise InvalidValueError("potential column", headers,
-                                "a column with a potential unit, e.g. 'Voltage [V]' or 'Ewe/mV'")
-    sto = find(table, ("dimensionless",), _STOICHIOMETRY_NAMES)
-    spec = find(table, ("specific capacity",))
-    cap = find(table, ("capacity",))
+    table = read_table(path, columns)
+    cols = identify(table, parse_statement(columns), path.name)
+    headers = ", ".join(repr(c.header) for c in cols)
+    pot = pick(cols, "potential", path.name, "a column with a potential unit, e.g. 'Voltage [V]', 'Ewe/mV' "
+               "or voltage_V")
+    sto = pick(cols, "stoichiometry", path.name)
+    spec = pick(cols, "specific capacity", path.name)
+    cap = pick(cols, "capacity", path.name)
     U = values_in(table, pot, "V")
     if sto is not None:
         a, kind = values_in(table, sto, ""), "stoichiometry"
@@ -120,9 +120,9 @@ def read_ocp_table(path: str | Path, mass_mg: float | None = None, capacity_Ah: 
 
 
 def fit_ocp(path: str | Path, n_stages: int = 3, mass_mg: float | None = None,
-            capacity_Ah: float | None = None) -> OCPFit:
+            capacity_Ah: float | None = None, columns: Mapping[str, str] | str | None = None) -> OCPFit:
     """Read ``path`` and fit an ``n_stages`` OCP (see module docstring)."""
-    a, U, kind, dropped = read_ocp_table(path, mass_mg, capacity_Ah)
+    a, U, kind, dropped = read_ocp_table(path, mass_mg, capacity_Ah, columns)
     return fit_ocp_arrays(a, U, kind, n_stages, dropped)
 
 

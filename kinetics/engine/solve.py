@@ -24,7 +24,7 @@ import pybamm
 
 from ..cells import FullCell, HalfCell
 from ..progress import Progress
-from ..protocols import Chunk, Current, Protocol, Sweep, check, chunks
+from ..protocols import Chunk, Current, Protocol, Sweep, check, chunks, with_window_limits
 from ..units import concentration_to_specific_capacity
 from .build import BuiltModel, build
 from .names import (
@@ -178,6 +178,7 @@ class Engine:
         """Solve ``protocol`` chunk by chunk, yielding each as it completes. The run ends after
         a chunk that failed (its :attr:`ChunkRun.failure` says why). Bad input raises before
         any solve; Ctrl-C propagates to the consumer, which keeps what it has."""
+        protocol = with_window_limits(protocol, self.cell.window_V, self.cell.kind)
         self.check(protocol)
         all_inputs = {**self.built.inputs, **(inputs or {})}
         self._c_true = self.built.concentrations(all_inputs)

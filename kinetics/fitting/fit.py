@@ -166,6 +166,13 @@ class FitResult:
         }
 
 
+#: Implied C-rates a measured curve may have (outside: a unit is wrong, not the cell).
+MIN_C_RATE, MAX_C_RATE = 1e-3, 1e3
+#: Most a single curve may pass, as a share of the set's total capacity (a first sodiation with
+#: its irreversible loss stays below it; a time in ms read as s does not).
+MAX_CAPACITY_SHARE = 2.0
+
+
 def check_data(data: Sequence[GCDData], cell: HalfCell) -> None:
     """Errors before any solve: data outside the window, capacity axes in the wrong unit.
 
@@ -181,6 +188,20 @@ def check_data(data: Sequence[GCDData], cell: HalfCell) -> None:
                 raise InvalidValueError(f"{d.label}: voltage", f"{v.min():.3f}–{v.max():.3f} V",
                                         f"data inside the model's window {lo:g}–{hi:g} V "
                                         f"(±{WINDOW_TOLERANCE_V * 1e3:.0f} mV)")
+        one_c = cell.working.material.one_c_mA_g
+        for s in d.curves:
+            rate = s.current_mA_g / one_c
+            if not MIN_C_RATE <= rate <= MAX_C_RATE:
+                raise InvalidValueError(f"{d.label}: current (cycle {s.cycle}, {s.kind})", f"{s.current_mA_g:.4g} mA/g",
+                                        f"a rate between C/{1 / MIN_C_RATE:.0f} and {MAX_C_RATE:.0f}C for this set "
+                                        f"(1C = {one_c:g} mA/g): it is {rate:.3g}C; check the current's unit and "
+                                        "--mass-mg")
+            q_curve = float(s.capacity_mAh_g[-1])
+            if q_curve > MAX_CAPACITY_SHARE * q_model:
+                raise InvalidValueError(f"{d.label}: capacity (cycle {s.cycle}, {s.kind})", f"{q_curve:.4g} mAh/g",
+                                        f"at most {MAX_CAPACITY_SHARE:g}× what the set's material holds "
+                                        f"({q_model:.0f} mAh/g): check the time unit (ms read as s multiplies "
+                                        "it by 1000; state it with --columns), the current's unit and --mass-mg")
         q = max(sum(float(s.capacity_mAh_g[-1]) for s in d.curves if s.kind == k)
                 for k in ("sodiate", "desodiate"))
         if q < 0.02 * q_model:

@@ -20,6 +20,7 @@ consistent within a file.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -29,9 +30,9 @@ import pandas as pd
 
 from ..errors import InvalidValueError
 from ..protocols import Current
-from .columns import dimension_of, find, values_in
-from .cycler import has_time_series, read_table, series_from_table
-from .native import NATIVE_SUFFIXES, read_native
+from .columns import identify, parse_statement, pick, values_in
+from .cycler import has_time_series, read_file, read_table, select_rows, series_from_table
+from .native import NATIVE_SUFFIXES
 
 Kind = Literal["sodiate", "desodiate", "rest"]
 #: A sample is at rest when |I| is below this share of the file's largest |I|.
@@ -134,25 +135,26 @@ class GCDData:
 
 
 # ----------------------------------------------------------------------------- reading
-def read_measurement(path: Path) -> tuple[pd.DataFrame, bool]:
+def read_measurement(path: Path, columns: Mapping[str, str] | str | None = None, cycle: int | None = None,
+                     step_index: int | None = None) -> tuple[pd.DataFrame, bool]:
     """(``time_s``, ``current_A``, ``voltage_V``) of a cycler file, or a digitised
-    (``capacity``, ``voltage``) table: returns the frame and whether it is a time series."""
+    (``capacity``, ``voltage``) table: returns the frame and whether it is a time series.
+    ``columns``, ``cycle``, ``step_index``: see :func:`kinetics.io.cycler.read_time_series`."""
     if not path.exists():
         raise InvalidValueError("DATA", str(path), "an existing file")
     if path.suffix.lower() in NATIVE_SUFFIXES:
-        return read_native(path), True
-    table = read_table(path)
-    if has_time_series(table):
-        return series_from_table(table, path), True
-    headers = ", ".join(repr(str(c)) for c in table.columns)
-    volt = find(table, ("potential",))
-    cap = find(table, ("specific capacity", "capacity"))
-    if volt is None or cap is None:
-        raise InvalidValueError(f"{path.name}: columns", headers,
-                                "time, current and voltage columns with units (a cycler export), or "
-                                "capacity and voltage columns (a digitised curve), e.g. "
-                                "'Capacity [mAh/g]' and 'Voltage [V]'")
-    target = "mAh/g" if dimension_of(cap.unit) == "specific capacity" else "mAh"
+        return read_file(path, columns=columns, cycle=cycle, step_index=step_index), True
+    table = read_table(path, columns)
+    statement = parse_statement(columns)
+    if has_time_series(table, statement):
+        return series_from_table(table, path, None, statement, cycle, step_index), True
+    cols = identify(table, statement, path.name)
+    table = select_rows(table, cols, path.name, cycle, step_index)
+    allowed = ("time, current and voltage columns with units (a cycler export), or capacity and voltage "
+               "columns (a digitised curve), e.g. 'Capacity [mAh/g]' and 'Voltage [V]' or capacity_mAh,voltage_V")
+    volt = pick(cols, "potential", path.name, allowed)
+    cap = pick(cols, "specific capacity", path.name) or pick(cols, "capacity", path.name, allowed)
+    target = "mAh/g" if cap.role == "specific capacity" else "mAh"
     return pd.DataFrame({"capacity": values_in(table, cap, target).to_numpy(),
                          "capacity_unit": target,
                          "voltage_V": values_in(table, volt, "V").to_numpy()}), False
@@ -249,7 +251,8 @@ def digitised_segment(frame: pd.DataFrame, current_mA_g: float, path: Path) -> S
 
 
 def read_gcd(text: str | Path, mass_mg: float | None = None, one_c_mA_g: float = 300.0,
-             stated: Current | None = None, label: str | None = None) -> GCDData:
+             stated: Current | None = None, label: str | None = None,
+             columns: Mapping[str, str] | str | None = None, step_index: int | None = None) -> GCDData:
     """Read one DATA argument (a path, optionally ``@`` a stated current) into :class:`GCDData`.
 
     Parameters
@@ -260,13 +263,18 @@ def read_gcd(text: str | Path, mass_mg: float | None = None, one_c_mA_g: float =
         Active mass [mg]: needed for currents in A/mA and capacities in mAh.
     one_c_mA_g : float
         What 1C means [mA/g] for a stated C-rate.
+    columns : str or mapping, optional
+        Units of unit-less columns (``"time=ms,current=A"``), never guessed.
+    step_index : int, optional
+        Only the rows of this step of the file's own step column. (Cycles are selected after
+        segmentation, :meth:`GCDData.select`, because cyclers count them differently.)
     """
     path, from_text = parse_data_argument(str(text)) if not isinstance(text, Path) else (text, None)
     stated = stated or from_text
     label = label or str(text)
     if mass_mg is not None and not (np.isfinite(mass_mg) and mass_mg > 0):
         raise InvalidValueError("active mass (--mass-mg)", mass_mg, "a positive mass in mg")
-    frame, is_series = read_measurement(path)
+    frame, is_series = read_measurement(path, columns, step_index=step_index)
     frame, dropped = _clean(frame, path)
     if is_series:
         if not mass_mg:

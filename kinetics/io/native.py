@@ -2,8 +2,9 @@
 
 * BioLogic ``.mpr``: ``galvani`` (datalab-org's maintained fork, ``galvani.BioLogic.MPRfile``).
 * Neware ``.nda``/``.ndax``: ``NewareNDA`` (``NewareNDA.read``).
-* BioLogic ``.mpt`` text exports: a tab-separated table after a header whose length the file
-  states (``Nb header lines : N``); read with pandas.
+
+BioLogic ``.mpt`` text exports are text tables (:func:`kinetics.io.cycler.read_table` reads their
+stated header length, tabs and decimal commas).
 
 Why not navani: it wraps exactly these two readers, but pins numpy < 2 and pandas < 3, which
 cannot be installed beside PyBaMM 26.10 (numpy ≥ 2). Arbin ``.res`` files are Microsoft Access
@@ -16,7 +17,6 @@ SI units, with the cycler's own current sign.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..errors import InvalidValueError
 
-NATIVE_SUFFIXES = (".mpr", ".mpt", ".nda", ".ndax", ".res")
+NATIVE_SUFFIXES = (".mpr", ".nda", ".ndax", ".res")
 
 
 def _frame(time_s, current_A, voltage_V) -> pd.DataFrame:
@@ -59,17 +59,6 @@ def read_mpr(path: Path, potential_column: str | None = None) -> pd.DataFrame:
     return _biologic(pd.DataFrame(mpr.data), path, potential_column)
 
 
-def read_mpt(path: Path, potential_column: str | None = None) -> pd.DataFrame:
-    """BioLogic text ``.mpt`` (EC-Lab export)."""
-    with open(path, encoding="latin-1") as f:
-        head = [next(f, "") for _ in range(3)]
-    m = re.search(r"Nb header lines\s*:\s*(\d+)", "".join(head))
-    skip = int(m.group(1)) - 1 if m else 0
-    table = pd.read_csv(path, sep="\t", skiprows=skip, encoding="latin-1", decimal=".")
-    table.columns = [str(c).strip() for c in table.columns]
-    return _biologic(table, path, potential_column)
-
-
 def read_neware(path: Path) -> pd.DataFrame:
     """Neware ``.nda``/``.ndax`` through NewareNDA (``Time`` restarts at each step, so the
     absolute ``Timestamp`` gives the time axis)."""
@@ -91,8 +80,6 @@ def read_native(path: Path, potential_column: str | None = None) -> pd.DataFrame
     suffix = path.suffix.lower()
     if suffix == ".mpr":
         return read_mpr(path, potential_column)
-    if suffix == ".mpt":
-        return read_mpt(path, potential_column)
     if suffix in (".nda", ".ndax"):
         if potential_column:
             raise InvalidValueError("--potential-column", potential_column,

@@ -25,7 +25,7 @@ from typing import Any
 
 from .._files import write_atomic
 from ..errors import InvalidValueError, ParameterFileError, UnknownNameError
-from ..units import convert
+from ..units import convert, quantity
 from .forms import check_forms
 
 FORMAT = "hc-kinetics parameter set 1"
@@ -189,16 +189,50 @@ def available() -> dict[str, str]:
     return out
 
 
+def _check_entry(path: Path, name: str, e: Entry) -> None:
+    """Raise :class:`ParameterFileError` for a value that is neither a number nor a text, or a
+    number whose unit is not text pint can parse (pint's parser raises ZeroDivisionError,
+    TokenError or AssertionError on some malformed units: all become this error)."""
+    where = f"{path}: parameter {name!r}"
+    if isinstance(e.value, bool) or not isinstance(e.value, int | float | str):
+        raise ParameterFileError(f"{where}: value {e.value!r} must be a number (or a text for names and forms)")
+    if not isinstance(e.unit, str):
+        raise ParameterFileError(f"{where}: unit {e.unit!r} must be a text such as 'mAh/g' (\"\" if dimensionless)")
+    if isinstance(e.value, str):
+        return
+    if isinstance(e.value, int) and abs(e.value) > 1e308:
+        raise ParameterFileError(f"{where}: value with {len(str(e.value))} digits is too large for a number")
+    try:
+        quantity(1.0, e.unit)
+    except Exception:  # noqa: BLE001 — see the docstring
+        raise ParameterFileError(f"{where}: unit {e.unit!r} is not a unit pint understands") from None
+
+
 def _read_raw(path: Path, stack: tuple[str, ...] = ()) -> tuple[dict, dict[str, Entry]]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
         raise ParameterFileError(f"{path}: not valid JSON ({e})") from None
+    except UnicodeDecodeError as e:
+        raise ParameterFileError(f"{path}: not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+    except OSError as e:
+        raise ParameterFileError(f"{path}: cannot be read ({e.strerror})") from None
+    if not isinstance(raw, dict):
+        raise ParameterFileError(f"{path}: must hold a JSON object with 'format', 'name' and 'parameters', "
+                                 f"got a {type(raw).__name__}")
     if raw.get("format") != FORMAT:
         raise ParameterFileError(f"{path}: 'format' must be {FORMAT!r}, got {raw.get('format')!r}")
+    if not isinstance(raw.get("name"), str) or not raw["name"].strip():
+        raise ParameterFileError(f"{path}: 'name' must be a non-empty text, got {raw.get('name')!r}")
+    includes, parameters = raw.get("include", []), raw.get("parameters", {})
+    if not isinstance(includes, list) or not all(isinstance(inc, str) for inc in includes):
+        raise ParameterFileError(f"{path}: 'include' must be a list of shipped file names, got {includes!r}")
+    if not isinstance(parameters, dict):
+        raise ParameterFileError(f"{path}: 'parameters' must be an object of name → {{value, unit, kind, source}}, "
+                                 f"got a {type(parameters).__name__}")
     entries: dict[str, Entry] = {}
     files = _shipped_files()
-    for inc in raw.get("include", []):
+    for inc in includes:
         if inc.lower() in stack:
             raise ParameterFileError(f"{path}: circular include of {inc!r}")
         if inc.lower() not in files:
@@ -208,13 +242,17 @@ def _read_raw(path: Path, stack: tuple[str, ...] = ()) -> tuple[dict, dict[str, 
         if clash:
             raise ParameterFileError(f"{path}: {sorted(clash)} defined by two includes")
         entries.update(inc_entries)
-    for name, spec in raw.get("parameters", {}).items():
+    for name, spec in parameters.items():
+        if not isinstance(spec, dict):
+            raise ParameterFileError(f"{path}: parameter {name!r} must be an object with value, unit, kind and "
+                                     f"source, got {spec!r}")
         try:
             entries[name] = Entry(spec["value"], spec.get("unit", ""), spec["kind"], spec["source"])
         except KeyError as e:
             raise ParameterFileError(f"{path}: parameter {name!r} lacks {e}") from None
         except InvalidValueError as e:
             raise ParameterFileError(f"{path}: parameter {name!r}: {e}") from None
+        _check_entry(path, name, entries[name])
         internal_unit(name)
     check_forms({k: e.value for k, e in entries.items()}, str(path))
     return raw, entries

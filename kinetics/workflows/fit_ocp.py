@@ -4,6 +4,7 @@ potentials, with its plot and JSON written into a new folder that is complete or
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +13,11 @@ from ..analysis.ocp_fit import OCPFit, fit_ocp, plot_fit
 
 
 def run_fit_ocp(file: str | Path, n_stages: int = 3, mass_mg: float | None = None, capacity_Ah: float | None = None,
-                out: str | Path = "kinetics-fit-ocp") -> tuple[OCPFit, dict[str, Any]]:
+                out: str | Path = "kinetics-fit-ocp",
+                columns: Mapping[str, str] | str | None = None) -> tuple[OCPFit, dict[str, Any]]:
     """Fit ``file`` and write ``<stem>_ocp_fit.png`` and ``<stem>_ocp_fit.json``; returns the fit
     and the JSON summary (``stages``, ``rmse_mV``, …, ``output_folder``)."""
-    fit = fit_ocp(file, n_stages, mass_mg, capacity_Ah)
+    fit = fit_ocp(file, n_stages, mass_mg, capacity_Ah, columns)
     stem = Path(file).stem
     with output_folder(out) as (work, final):
         summary = {"file": str(file), **fit.to_json(), "output_folder": str(final)}

@@ -12,7 +12,7 @@ hysteresis of the plateau stage; write everything into a new folder that is comp
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,9 @@ def _diffusion_length(cell: HalfCell, mass_g: float | None, radius_um: float | N
 def run_gitt(files: Sequence[str | Path], *, mass_mg: float | None = None, radius_um: float | None = None,
              area_cm2: float | None = None, potential_column: str | None = None, direction: str | None = None,
              parameter_set: str = "MPCC-1-ether", model: str = "SPMe", refine: bool = True,
-             identify_set: bool = True, out: str | Path = "kinetics-gitt", progress: bool = False) -> dict[str, Any]:
+             identify_set: bool = True, out: str | Path = "kinetics-gitt", progress: bool = False,
+             columns: Mapping[str, str] | str | None = None, cycle: int | None = None,
+             step_index: int | None = None) -> dict[str, Any]:
     """Analyse a GITT and (with ``mass_mg``) identify the OCP and D(x); returns the summary that
     ``gitt_summary.json`` holds (``pulses``, ``ocp``, ``diffusivity``, ``diffusivity_analytic``,
     ``refinement``, ``hysteresis``, ``output_folder``, …). Bad input raises before any fit."""
@@ -59,7 +61,7 @@ def run_gitt(files: Sequence[str | Path], *, mass_mg: float | None = None, radiu
             raise InvalidValueError(flag, value, "a positive number")
     base = load(parameter_set)
     cell = HalfCell(base, model)
-    data = read_time_series(files, potential_column)
+    data = read_time_series(files, potential_column, columns, cycle, step_index)
     mass_g = mass_mg * 1e-3 if mass_mg else None
     geometry, length_note = _diffusion_length(cell, mass_g, radius_um, area_cm2)
     parts = direction_parts(data["time_s"].to_numpy(), data["current_A"].to_numpy())

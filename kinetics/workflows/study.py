@@ -9,6 +9,7 @@ folder is complete or absent, and an existing folder is never overwritten (the n
 from __future__ import annotations
 
 import json
+import math
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -54,11 +55,43 @@ class Study:
     full_cells: tuple[FullCellTest, ...] = field(default_factory=lambda: (FullCellTest(),))
 
 
-def _from_table(cls, raw: dict, where: str):
+#: Most cycles per current a study may ask for (a rate test of 7 currents × 1000 cycles is 14 000
+#: steps; more is a typo, and building the protocol alone would take minutes).
+MAX_CYCLES = 1000
+_NAMES = ("parameter_set", "anode", "cathode", "model")
+
+
+def _number(v: object) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _check_value(key: str, v: object, field: str) -> None:
+    """Raise :class:`InvalidValueError` naming ``field`` if ``v`` has the wrong type or range for
+    ``key`` (ranges that depend on the cell are checked when the cells are built)."""
+    if key in _NAMES and not isinstance(v, str):
+        raise InvalidValueError(field, v, "a name (text)" if key == "model" else "a set name or a .json path (text)")
+    if key == "cycles" and not (_number(v) and math.isfinite(v) and v == int(v) and 1 <= v <= MAX_CYCLES):
+        raise InvalidValueError(field, v, f"a whole number of cycles from 1 to {MAX_CYCLES}")
+    if key == "np_ratio" and v is not None and not _number(v):
+        raise InvalidValueError(field, v, "a positive number (anode over cathode reversible capacity)")
+    if key == "temperature_K" and v is not None and not _number(v):
+        raise InvalidValueError(field, v, "a temperature in K (a number)")
+    if key == "window_V" and v is not None and not (isinstance(v, list | tuple) and len(v) == 2
+                                                    and all(_number(x) and math.isfinite(x) for x in v)):
+        raise InvalidValueError(field, v, "[lower, upper] in V, two numbers")
+    if key == "rates_mA_g" and not (isinstance(v, list | tuple) and v
+                                    and all(isinstance(x, str) or _number(x) for x in v)):
+        raise InvalidValueError(field, v, "a non-empty list of currents: numbers in mA/g or text such as \"0.5C\"")
+
+
+def _from_table(cls, raw: object, where: str):
+    if not isinstance(raw, dict):
+        raise InvalidValueError(where, raw, "a table of keys and values")
     allowed = list(cls.__dataclass_fields__)
     for k in raw:
         if k not in allowed:
             raise UnknownNameError(f"key in {where}", k, allowed)
+        _check_value(k, raw[k], f"{where} {k}")
     kwargs = dict(raw)
     if kwargs.get("window_V") is not None:
         kwargs["window_V"] = tuple(float(v) for v in kwargs["window_V"])
@@ -71,18 +104,31 @@ def _from_table(cls, raw: dict, where: str):
 def load_study(path: str | Path) -> Study:
     """Read a study from a TOML or JSON file with ``[[half_cell]]`` and ``[[full_cell]]`` tables."""
     path = Path(path)
-    if not path.exists():
+    if not path.is_file():
         raise InvalidValueError("--config", str(path), "an existing TOML or JSON file")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise InvalidValueError("--config", str(path), f"a UTF-8 text file (byte {e.start} is not UTF-8)") from None
+    except OSError as e:
+        raise InvalidValueError("--config", str(path), f"a readable file ({e.strerror})") from None
     try:
         raw = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as e:
         raise InvalidValueError("--config", str(path), f"valid TOML/JSON ({e})") from None
+    if not isinstance(raw, dict):
+        raise InvalidValueError("--config", str(path), f"[[half_cell]] and [[full_cell]] tables, not a "
+                                f"{type(raw).__name__}")
     for k in raw:
         if k not in ("half_cell", "full_cell"):
             raise UnknownNameError("section of the study file", k, ["half_cell", "full_cell"])
-    return Study(tuple(_from_table(HalfCellTest, t, "[[half_cell]]") for t in raw.get("half_cell", [])),
-                 tuple(_from_table(FullCellTest, t, "[[full_cell]]") for t in raw.get("full_cell", [])))
+        if not isinstance(raw[k], list):
+            raise InvalidValueError(f"[[{k}]]", raw[k], f"a list of tables ([[{k}]] in TOML, \"{k}\": [...] in JSON)")
+    study = Study(tuple(_from_table(HalfCellTest, t, "[[half_cell]]") for t in raw.get("half_cell", [])),
+                  tuple(_from_table(FullCellTest, t, "[[full_cell]]") for t in raw.get("full_cell", [])))
+    if not study.half_cells and not study.full_cells:
+        raise InvalidValueError("--config", str(path), "a study with at least one [[half_cell]] or [[full_cell]] table")
+    return study
 
 
 def _slug(text: str) -> str:
