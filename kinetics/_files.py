@@ -60,8 +60,13 @@ def output_folder(path: str | os.PathLike) -> Iterator[tuple[Path, Path]]:
     Paths recorded inside the outputs should name ``final``.
     """
     final = fresh_folder(path)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    created = [p for p in (final.parent, *final.parent.parents) if not p.exists()]
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    except OSError as e:  # a parent that is a file, or a folder we may not write in
+        _remove_empty(created)
+        raise InvalidValueError("--out", str(path), f"a folder that can be created ({e.strerror or e})") from None
     try:
         yield work, final
         if final.exists():
@@ -69,4 +74,14 @@ def output_folder(path: str | os.PathLike) -> Iterator[tuple[Path, Path]]:
         work.rename(final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
+        _remove_empty(created)
         raise
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders an output created on its way (deepest first), if they are still empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return

@@ -159,6 +159,13 @@ def cmd_gitt(args) -> int:
     return 0
 
 
+def _number(flag: str, text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise InvalidValueError(flag, text, "a number") from None
+
+
 def cmd_fit(args) -> int:
     cell = HalfCell(args.parameter_set, args.model)
     one_c = cell.working.material.one_c_mA_g
@@ -169,11 +176,11 @@ def cmd_fit(args) -> int:
         data = [d.select(cycles=tuple(args.cycle)) for d in data]
         held_out = [d.select(cycles=tuple(args.cycle)) for d in held_out]
     names = expand(args.vary.split(","), cell, [d.label for d in data])
-    start = {n: float(v) for n, v in (args.start or [])}
-    bounds = {n: (float(lo), float(hi)) for n, lo, hi in (args.bounds or [])}
+    start = {n: _number("--start " + n, v) for n, v in (args.start or [])}
+    bounds = {n: (_number("--bounds " + n, lo), _number("--bounds " + n, hi)) for n, lo, hi in (args.bounds or [])}
     log = {**{n: True for n in (args.log or [])}, **{n: False for n in (args.linear or [])}}
     parameters = make_parameters(names, cell, start, bounds, log)
-    weights = {label: float(w) for label, w in (args.weight or [])}
+    weights = {label: _number("--weight " + label, w) for label, w in (args.weight or [])}
     for label in weights:
         if label not in [d.label for d in data]:
             raise InvalidValueError("--weight", label, f"one of the DATA arguments {[d.label for d in data]}")
@@ -201,13 +208,20 @@ def cmd_fit(args) -> int:
     return 0
 
 
+class OneLineErrors(argparse.ArgumentParser):
+    """argparse with its usage errors as one line on stderr (exit 2), like every other error."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 COLUMNS_HELP = "units of unit-less columns, HEADER=UNIT pairs: time=ms,voltage=V,current=A (never guessed)"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kinetics", description="Sodium-ion hard/soft-carbon kinetics on PyBaMM")
+    p = OneLineErrors(prog="kinetics", description="Sodium-ion hard/soft-carbon kinetics on PyBaMM")
     p.add_argument("--debug", action="store_true", help="show the traceback of an error")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=OneLineErrors)
 
     s = sub.add_parser("simulate", help="run the main job or a study from --config")
     s.add_argument("--config", help="study file (TOML or JSON) with [[half_cell]] / [[full_cell]] tables")

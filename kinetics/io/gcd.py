@@ -40,6 +40,9 @@ REST_SHARE = 0.02
 #: A new constant-current segment starts when |I| moves more than this share from the
 #: current segment's median.
 CURRENT_CHANGE_SHARE = 0.05
+#: A run's current level is the median of its first samples (up to this many): a median of the
+#: whole run so far made reading a 200,000-row file take 14 s.
+LEVEL_SAMPLES = 25
 #: Fewest samples a sodiation or desodiation curve must have to be fitted.
 MIN_POINTS = 10
 
@@ -179,7 +182,7 @@ def _runs(current_mA_g: np.ndarray) -> list[tuple[int, int]]:
         if not end and state[k] == state[a]:
             if state[a] == 0:
                 continue
-            level = np.median(np.abs(current_mA_g[a:k]))
+            level = np.median(np.abs(current_mA_g[a:min(k, a + LEVEL_SAMPLES)]))
             if abs(abs(current_mA_g[k]) - level) <= CURRENT_CHANGE_SHARE * level or k - a < 3:
                 continue
         runs.append((a, k))

@@ -53,7 +53,8 @@ def read_mpr(path: Path, potential_column: str | None = None) -> pd.DataFrame:
     from galvani import BioLogic
 
     try:
-        mpr = BioLogic.MPRfile(str(path))
+        with open(path, "rb") as f:  # galvani leaves a path it opened open
+            mpr = BioLogic.MPRfile(f)
     except Exception as e:  # galvani raises ValueError/NotImplementedError on unknown versions
         raise InvalidValueError(f"{path.name}", "unreadable .mpr", f"a file galvani can read ({e})") from None
     return _biologic(pd.DataFrame(mpr.data), path, potential_column)

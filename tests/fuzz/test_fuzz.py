@@ -18,8 +18,8 @@ parts) drives four hypothesis generators, each derandomised:
 
 Outcome rules. API: success, or an exception of :class:`~kinetics.errors.KineticsError`;
 anything else (pandas' ValueError, UnicodeDecodeError, KeyError, TypeError, a warning raised as
-an error...) is a finding. CLI: exit 2 with exactly one line on stderr (argparse's own errors:
-exit 2, its usage and one error line), 0 only where a command legitimately completes, never
+an error...) is a finding. CLI: exit 2 with exactly one line on stderr (argparse's own usage
+errors too), 0 only where a command legitimately completes, never
 "internal error" nor "Traceback". Input files are hashed before and after; every CLI call runs
 in a fresh folder that must be empty afterwards (no partial output folder).
 
@@ -832,10 +832,10 @@ def test_generated_bad_input_gives_a_clear_error(tmp_path, monkeypatch):
             log.count("cli", "valid (run skipped)")
             if left:
                 log.finding("cli", f"a skipped run left {left}", "", desc)
-        elif isinstance(code, tuple):  # argparse: usage and one error line, exit 2 (0 for -h)
+        elif isinstance(code, tuple):  # argparse: one error line, exit 2 (0 for -h)
             if code[1] == 0 and "-h" in argv:
                 log.count("cli", "help")
-            elif code[1] != 2 or not lines or "error:" not in lines[-1]:
+            elif code[1] != 2 or len(lines) != 1 or "error:" not in lines[-1]:
                 log.finding("cli", f"argparse exit {code[1]}: {stderr[-200:]!r}", "", desc)
             else:
                 log.pairs.setdefault(("argparse SystemExit(2)", _norm(lines[-1].split("error:", 1)[1])[:40]), "cli")
