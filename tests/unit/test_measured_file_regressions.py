@@ -11,6 +11,7 @@ import kinetics as hk
 from kinetics.analysis.ocp_fit import fit_ocp
 from kinetics.cli import main
 from kinetics.errors import InvalidValueError
+from kinetics.fitting.fit import check_data
 from kinetics.io.cycler import read_time_series
 from kinetics.io.gcd import read_gcd
 from kinetics.protocols import Step, with_window_limits
@@ -83,3 +84,19 @@ def test_the_hakadi_18650_file_reads_with_one_column_statement():
     series = read_time_series(HAKADI, columns="time=ms,voltage=V,current=A")
     assert series["voltage_V"].between(1.45, 4.15).all()
     assert series["time_s"].iloc[-1] == pytest.approx(14834.324, rel=1e-9)  # ms → s
+
+
+def test_a_time_in_ms_stated_as_s_is_caught_before_any_solve():
+    cell = hk.HalfCell("MPCC-1-ether")
+    right = read_gcd(FORMATS / "unitless.csv", mass_mg=2.0, columns="time=ms,voltage=V,current=A")
+    check_data([right], cell)  # 0.5 mA on 2 mg for 1 h: 250 mAh/g per curve
+    wrong = read_gcd(FORMATS / "unitless.csv", mass_mg=2.0, columns="time=s,voltage=V,current=A")
+    with pytest.raises(InvalidValueError, match="ms read as s"):
+        check_data([wrong], cell)
+
+
+def test_a_current_a_thousand_times_too_large_is_caught_before_any_solve():
+    cell = hk.HalfCell("MPCC-1-ether")
+    micrograms = read_gcd(FORMATS / "unitless.csv", mass_mg=0.0002, columns="time=ms,voltage=V,current=A")
+    with pytest.raises(InvalidValueError, match="check the current's unit and --mass-mg"):
+        check_data([micrograms], cell)
