@@ -231,11 +231,3 @@ def values_in(table: pd.DataFrame, col: Column, target: str) -> pd.Series:
         return values
     factor = convert(1.0, _pint_unit(col.unit), target, field=col.header)
     return values * factor
-
-
-def find(table: pd.DataFrame, kinds: tuple[str, ...], names: tuple[str, ...] = ()) -> Column | None:
-    """The first column whose role is one of ``kinds`` (kept for callers that accept the first)."""
-    for col in identify(table):
-        if col.role in kinds or (col.role == "" and "dimensionless" in kinds and col.name.startswith(names)):
-            return col
-    return None
