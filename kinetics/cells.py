@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import InvalidValueError, UnknownNameError
 from .physics.materials import CellDesign, Electrode, Electrolyte, SodiumMetal
-from .sets import ParameterSet, convert, load
+from .sets import Entry, ParameterSet, convert, internal_unit, load
 
 ModelName = Literal["SPM", "SPMe", "DFN"]
 MODELS: tuple[str, ...] = ("SPM", "SPMe", "DFN")
@@ -344,9 +344,93 @@ class FullCell:
 
     @property
     def anode_mass_mg(self) -> float:
-        """Anode active mass [mg]."""
-        return self.anode_electrode.coating.loading_mg_cm2 * self.design.area_cm2
+        """Anode active mass [mg] (its loading in the balance, else in its half cell)."""
+        loading = (self.balance.anode_loading_mg_cm2 if self.balance is not None
+                   else self.anode_electrode.coating.loading_mg_cm2)
+        return loading * self.design.area_cm2
 
     def current_A(self, specific_current_mA_g: float) -> float:
         """Cell current [A] for a specific current [mA/g of anode active material]."""
         return specific_current_mA_g * 1e-6 * self.anode_mass_mg
+
+    # --- the full cell as parameter-set names (fitting) ------------------------------------
+    def _given_balance(self) -> Balance:
+        if self.balance is None:
+            raise InvalidValueError("full cell balance", None, "a Balance: compute it with kinetics.balance(cell) "
+                                    "(simulates both half cells) or give FullCell(..., balance=...)")
+        return self.balance
+
+    def values(self) -> dict[str, Any]:
+        """Every quantity by its parameter-set name (internal units): the anode half cell's
+        (anode, electrolyte, cell), the cathode's ``cathode.*``, and the balance as
+        :data:`BALANCE_NAMES` (loadings [mg/cm²] and the initial sodium fractions)."""
+        b = self._given_balance()
+        out = dict(self.anode_half.values())
+        out |= {k: v for k, v in self.cathode_half.values().items() if k.startswith("cathode.")}
+        out |= dict(zip(BALANCE_NAMES, (b.anode_loading_mg_cm2, b.cathode_loading_mg_cm2,
+                                        b.anode_initial_fraction, b.cathode_initial_fraction)))
+        return out
+
+    def with_values(self, values: dict[str, float]) -> FullCell:
+        """A copy with quantities changed by their parameter-set names; the balance becomes the
+        given loadings and initial fractions (no N/P ratio: the state is stated)."""
+        current = self.values()
+        for name in values:
+            if name not in current or isinstance(current[name], str):
+                raise UnknownNameError("numeric parameter of the full cell", name,
+                                       [k for k, v in current.items() if not isinstance(v, str)])
+        state = {n: float(values.get(n, current[n])) for n in BALANCE_NAMES}
+        rest = {k: float(v) for k, v in values.items() if k not in BALANCE_NAMES}
+        anode = self.anode_half.with_values({k: v for k, v in rest.items() if not k.startswith("cathode.")})
+        cathode = self.cathode_half.with_values({k: v for k, v in rest.items() if k.startswith("cathode.")})
+        electrodes = []
+        for role, half in (("anode", anode), ("cathode", cathode)):
+            e = half.working.with_loading(state[f"{role}.coating.loading"])
+            electrodes.append(replace(e, initial_fraction=state[convert.initial_fraction_name(role)]))
+        return FullCell(anode, cathode, None, self.model, balance=Balance.as_given(*electrodes),
+                        window_V=self.window_V)
+
+    def capacities_Ah(self, values: dict[str, float] | None = None) -> dict[str, float]:
+        """Each electrode's full capacity [A·h] (total specific capacity × loading × area) and the
+        sodium inventory [A·h] (Σ x·capacity) at the cell's values, or at ``values`` (names)."""
+        v = {**self.values(), **(values or {})}
+        area = v["cell.area"]
+        out = {}
+        inventory = 0.0
+        for role in ("anode", "cathode"):
+            stages = [n for n in v if n.startswith(f"{role}.ocp.") and n.endswith(".capacity")]
+            q = sum(v[n] for n in stages) * v[f"{role}.coating.loading"] * 1e-3 * area * 1e-3
+            out[role] = q
+            inventory += v[convert.initial_fraction_name(role)] * q
+        out["sodium_inventory"] = inventory
+        return out
+
+    @property
+    def pset(self) -> ParameterSet:
+        """One set that holds the whole cell: the full-cell set both halves came from, or the
+        anode set with the cathode set's ``cathode.*`` entries, each half cell's window, the
+        full-cell window and the balance (kind ``derived``, saying how it was obtained)."""
+        a, c = self.anode_half.pset, self.cathode_half.pset
+        if a is c or (a.name == c.name and a.entries == c.entries):
+            base = dict(a.entries)
+        else:
+            base = dict(a.entries) | {k: e for k, e in c.entries.items() if k.startswith("cathode.")}
+        for role, half in (("anode", self.anode_half), ("cathode", self.cathode_half)):
+            for edge, v in zip(("lower_voltage", "upper_voltage"), half.window_V):
+                base.setdefault(f"{role}.{edge}", Entry(float(v), "V", "derived", f"the {role} half cell's window"))
+        for edge, v in zip(("lower_voltage", "upper_voltage"), self.window_V):
+            base[f"full_cell.{edge}"] = Entry(float(v), "V", "derived", "the full cell's voltage window")
+        how = (f"balanced at N/P {self.np_ratio:g} from simulated half-cell capacities (kinetics.design.balance)"
+               if self.np_ratio is not None else "the state the cell was given")
+        for name, v in zip(BALANCE_NAMES, [self.values()[n] for n in BALANCE_NAMES]):
+            if name not in base or self.np_ratio is not None:
+                unit = internal_unit(name)
+                base[name] = Entry(float(v), "" if unit == "dimensionless" else unit, "derived", how)
+        return ParameterSet(self.name if a is not c else a.name, "full-cell", base,
+                            f"full cell {self.name}")
+
+
+#: The balance of a full cell as parameter-set names: each electrode's active loading [mg/cm²]
+#: (its capacity at fixed area) and its sodium fraction at the start of a measured file.
+BALANCE_NAMES = ("anode.coating.loading", "cathode.coating.loading", "anode.initial_fraction",
+                 "cathode.initial_fraction")

@@ -33,7 +33,7 @@ from .sets import available, describe, load
 from .validation import counts, run_calibration, stored_values, validate
 from .validation.calibrate import write as write_calibration
 from .validation.compare import STATUSES, format_table, rows_as_json
-from .workflows import Study, load_study, print_table, run_fit_ocp, run_gitt, run_study
+from .workflows import Study, load_study, print_table, run_fit_ocp, run_fit_ocv, run_gitt, run_study
 
 
 def _print_json(obj) -> None:
@@ -128,6 +128,27 @@ def cmd_fit_ocp(args) -> int:
             print(f"  {s['name']:14s} share {s['capacity_fraction']:.3f}  U {s['potential_V']:.4f} V  "
                   f"width {s['width']:.3f}{cap}")
         print(f"plot and JSON in {summary['output_folder']}")
+    return 0
+
+
+def cmd_fit_ocv(args) -> int:
+    fit_, summary = run_fit_ocv(args.file, args.anode, args.cathode, args.out, args.columns, args.cycle,
+                                args.step_index)
+    if args.json:
+        _print_json(summary)
+        return 0
+    print(f"{args.file}: electrode balance at C/{1 / fit_.c_rate:.3g}, RMSE {fit_.rmse_mV:.2f} mV")
+    for role in ("anode", "cathode"):
+        r = summary[role]
+        lo, hi = r["window"]
+        print(f"  {role:8s} capacity {r['capacity_Ah'] * 1e3:10.4g} ± {r['capacity_stderr_Ah'] * 1e3:.2g} mAh   "
+              f"window x = {lo:.4f} – {hi:.4f}   start x = {r['start_fraction']:.4f} ± "
+              f"{r['start_fraction_stderr']:.2g}")
+    print(f"  sodium inventory {summary['sodium_inventory_Ah'] * 1e3:.4g} mAh; lumped overpotential "
+          f"resistance {summary['resistance_ohm']:.3g} Ω")
+    for n in fit_.notes:
+        print(f"note: {n}")
+    print(f"plots (voltage, dV/dQ, dQ/dV), curves and JSON in {summary['output_folder']}")
     return 0
 
 
@@ -255,6 +276,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--columns", help=COLUMNS_HELP)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_fit_ocp)
+
+    s = sub.add_parser("fit-ocv", help="electrode balance of a full cell from a slow charge/discharge",
+                       description="Fit both electrodes' capacities and stoichiometry windows so that the "
+                       "cathode's OCP minus the anode's matches a slow (<= C/20) full-cell charge and "
+                       "discharge or an incremental-OCV test; report the sodium inventory.")
+    s.add_argument("file", help="cycler file (CSV/Excel with units, BioLogic, Neware) of the full cell")
+    s.add_argument("--anode", required=True, help="set whose anode OCP is used (a name or a .json path)")
+    s.add_argument("--cathode", required=True, help="set whose cathode OCP is used")
+    s.add_argument("--out", default="kinetics-fit-ocv", help="output folder (a new one if it exists)")
+    s.add_argument("--columns", help=COLUMNS_HELP)
+    s.add_argument("--cycle", type=int, help="only this cycle of the file's cycle column")
+    s.add_argument("--step-index", type=int, help="only this step of the file's step column")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_fit_ocv)
 
     s = sub.add_parser("gitt", help="GITT: pulses, Weppner–Huggins D, identification of OCP and D(x)")
     s.add_argument("files", nargs="+",

@@ -226,6 +226,14 @@ def _electrode_values(electrode: Electrode, slot: str, P: _Inputs,
     def exchange_current(c_e, c_s_surf, c_s_max, T_):
         return j_scale * intercalation_exchange_current(c_e, c_s_surf / c_true, T_, j0_ref, c_e_ref, j0_Ea)
 
+    # A varied loading keeps the coating's thickness at the built loading (PyBaMM's geometry
+    # cannot take input parameters) and scales the active-material volume fraction instead:
+    # capacity and particle surface area per volume then follow the loading; the porosity is
+    # kept (a fit of a cell's capacity, not of its microstructure).
+    loading0 = electrode.coating.loading_mg_cm2
+    loading = P(f"{role}.{convert.COATING_FIELDS['loading_mg_cm2']}", loading0)
+    active_fraction = electrode.coating.active_volume_fraction * (loading / loading0)
+
     k = names.electrode_keys(slot)
     values = {
         k["diffusivity"]: diffusivity,
@@ -233,7 +241,7 @@ def _electrode_values(electrode: Electrode, slot: str, P: _Inputs,
         k["c_max"]: c_ref,
         k["c_init"]: x_initial(fractions, pots, widths, hyst, idx) * c_true,
         k["thickness"]: electrode.thickness_m,
-        k["active_fraction"]: electrode.coating.active_volume_fraction,
+        k["active_fraction"]: active_fraction,
         k["porosity"]: electrode.coating.porosity,
         k["radius"]: R0,
         k["conductivity"]: material.conductivity_S_m,
@@ -324,10 +332,7 @@ def input_names(cell: HalfCell | FullCell) -> list[str]:
     def numeric(values: dict) -> list[str]:
         return [k for k, v in values.items() if not isinstance(v, str)]
 
-    if isinstance(cell, HalfCell):
-        return numeric(cell.values())
-    return numeric(cell.anode_half.values()) + [k for k in numeric(cell.cathode_half.values())
-                                                 if k.startswith("cathode.")]
+    return numeric(cell.values())
 
 
 def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fraction_input: bool = False,
@@ -394,9 +399,11 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
         anode = cell.anode_electrode.with_loading(b.anode_loading_mg_cm2)
         cathode = cell.cathode_electrode.with_loading(b.cathode_loading_mg_cm2)
         sa, sc = names.slot("full", "anode"), names.slot("full", "cathode")
-        ea, c_ref_a, c_true_a, ha = _electrode_values(anode, sa, P, _fixed_fraction(b.anode_initial_fraction),
+        x_a = P(convert.initial_fraction_name("anode"), b.anode_initial_fraction)
+        x_c = P(convert.initial_fraction_name("cathode"), b.cathode_initial_fraction)
+        ea, c_ref_a, c_true_a, ha = _electrode_values(anode, sa, P, _fixed_fraction(x_a),
                                                       cell.anode_half.electrolyte.concentration_mol_m3)
-        ec, c_ref_c, c_true_c, hc = _electrode_values(cathode, sc, P, _fixed_fraction(b.cathode_initial_fraction),
+        ec, c_ref_c, c_true_c, hc = _electrode_values(cathode, sc, P, _fixed_fraction(x_c),
                                                       cell.cathode_half.electrolyte.concentration_mol_m3)
         capacity_Ah = b.cyclable_mAh_cm2 * cell.design.area_cm2 * 1e-3
         values = {**ea, **ec, **_electrolyte_values(cell.electrolyte, P), **_cell_values(cell, P, capacity_Ah)}

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pybamm
 
-from ..cells import HalfCell
+from ..cells import FullCell, HalfCell
 from ..errors import InvalidValueError
 from ..protocols import ReplayStep
 from . import names
@@ -64,16 +64,19 @@ class Replayer:
         The input names the model actually reads (a name it ignores is not among them).
     """
 
-    def __init__(self, cell: HalfCell, input_names: Sequence[str], time_scales: int = 0):
-        if not isinstance(cell, HalfCell):
-            raise InvalidValueError("cell", type(cell).__name__, "a HalfCell (fitting full cells is not "
-                                    "supported yet)")
+    def __init__(self, cell: HalfCell | FullCell, input_names: Sequence[str], time_scales: int = 0):
+        if not isinstance(cell, HalfCell | FullCell):
+            raise InvalidValueError("cell", type(cell).__name__, "a HalfCell or a FullCell")
         self.cell = cell
+        self.half = isinstance(cell, HalfCell)
         self.input_names = list(input_names)
         self.time_scales = time_scales
         self.scale_names = [time_scale_input(k) for k in range(time_scales)]
-        self.sensitivity_names = self.input_names + [INITIAL_FRACTION_INPUT] + self.scale_names
-        built = build(cell, self.input_names, initial_fraction_input=True, time_scales=time_scales)
+        # a half cell starts each file from its own sodium fraction (an input); a full cell from
+        # the initial fractions of its balance (inputs when they are among ``input_names``)
+        self.sensitivity_names = (self.input_names + ([INITIAL_FRACTION_INPUT] if self.half else [])
+                                  + self.scale_names)
+        built = build(cell, self.input_names, initial_fraction_input=self.half, time_scales=time_scales)
         self.read = [n for n in self.input_names if n in built.inputs]
         pv = built.parameter_values
         pv.update({CURRENT_INPUT: pybamm.InputParameter(CURRENT_INPUT),
@@ -89,18 +92,24 @@ class Replayer:
             model.events = []  # steps end at fixed times; cut-offs would stop a poor trial
             self._models[sens] = model
             self._solvers[sens] = make_solver([names.VARIABLES["voltage"]])
-        self.mass_g = cell.active_mass_mg * 1e-3
+        self.mass_g = (cell.active_mass_mg if self.half else cell.anode_mass_mg) * 1e-3
+        self.cell_kind = "half" if self.half else "full"
 
-    def replay(self, steps: Sequence[ReplayStep], inputs: Mapping[str, float], initial_fraction: float,
+    def replay(self, steps: Sequence[ReplayStep], inputs: Mapping[str, float], initial_fraction: float | None,
                sensitivities: bool) -> list[ReplayOutput]:
-        """Solve ``steps`` in order from ``initial_fraction`` with ``inputs`` (input name →
-        value); one :class:`ReplayOutput` per step that has output times.
+        """Solve ``steps`` in order from ``initial_fraction`` (half cells; a full cell starts from
+        its balance, None) with ``inputs`` (input name → value); one :class:`ReplayOutput` per
+        step that has output times. Currents are mA/g of the working electrode (half cell) or of
+        the anode (full cell) at the built cell's mass, so a varied loading leaves them unchanged
+        in amperes.
 
         Raises ``pybamm.SolverError`` (or another exception from the solver) if a solve fails;
         callers turn that into a large finite residual.
         """
         model, solver = self._models[sensitivities], self._solvers[sensitivities]
-        base = {**inputs, INITIAL_FRACTION_INPUT: float(initial_fraction), **{n: 1.0 for n in self.scale_names}}
+        base = {**inputs, **{n: 1.0 for n in self.scale_names}}
+        if self.half:
+            base[INITIAL_FRACTION_INPUT] = float(initial_fraction)
         if self.time_scales and len(steps) != self.time_scales:
             raise InvalidValueError("replayed steps", len(steps), f"{self.time_scales} (the model's time scales)")
         sol = None
@@ -109,7 +118,7 @@ class Replayer:
             if self.time_scales:
                 base |= {step_on_input(j): float(j == k) for j in range(self.time_scales)}
             current_A = 0.0 if st.direction == "rest" else (
-                names.current_sign("half", st.direction) * st.current_mA_g * 1e-3 * self.mass_g)
+                names.current_sign(self.cell_kind, st.direction) * st.current_mA_g * 1e-3 * self.mass_g)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 sol = solver.step(sol, model, st.duration_s, t_eval=np.array([0.0, st.duration_s]),

@@ -36,7 +36,7 @@ import numpy as np
 from scipy.optimize import least_squares
 from scipy.stats import qmc
 
-from ..cells import HalfCell
+from ..cells import BALANCE_NAMES, FullCell, HalfCell
 from ..errors import Interrupted, InvalidValueError
 from ..io.gcd import GCDData
 from ..progress import Progress
@@ -173,14 +173,20 @@ MIN_C_RATE, MAX_C_RATE = 1e-3, 1e3
 MAX_CAPACITY_SHARE = 2.0
 
 
-def check_data(data: Sequence[GCDData], cell: HalfCell) -> None:
-    """Errors before any solve: data outside the window, capacity axes in the wrong unit.
+def check_data(data: Sequence[GCDData], cell: HalfCell | FullCell, varied: Sequence[str] = ()) -> None:
+    """Errors before any solve: data outside the window, capacity axes in the wrong unit, a
+    full cell asked to pass more charge than its electrodes hold (unless their loadings are
+    ``varied``).
 
     The window is checked on the samples that are compared (the residual grid's span), not on
-    the sample taken at the instant the current switches.
+    the sample taken at the instant the current switches. A full cell's specific quantities are
+    per gram of anode.
     """
     lo, hi = cell.window_V
-    q_model = cell.working.material.ocp.total_capacity_mAh_g
+    working = cell.working if isinstance(cell, HalfCell) else cell.anode_electrode
+    q_model = working.material.ocp.total_capacity_mAh_g
+    if isinstance(cell, FullCell) and not any(n in varied for n in BALANCE_NAMES[:2]):
+        _check_full_cell_capacity(data, cell)
     for d in data:
         for s in d.curves:
             v = s.voltage_V[residual_grid(s)]
@@ -188,7 +194,7 @@ def check_data(data: Sequence[GCDData], cell: HalfCell) -> None:
                 raise InvalidValueError(f"{d.label}: voltage", f"{v.min():.3f}–{v.max():.3f} V",
                                         f"data inside the model's window {lo:g}–{hi:g} V "
                                         f"(±{WINDOW_TOLERANCE_V * 1e3:.0f} mV)")
-        one_c = cell.working.material.one_c_mA_g
+        one_c = working.material.one_c_mA_g
         for s in d.curves:
             rate = s.current_mA_g / one_c
             if not MIN_C_RATE <= rate <= MAX_C_RATE:
@@ -215,12 +221,28 @@ def check_data(data: Sequence[GCDData], cell: HalfCell) -> None:
                                     f"wrong{hint}")
 
 
+def _check_full_cell_capacity(data: Sequence[GCDData], cell: FullCell) -> None:
+    """A curve cannot pass more charge than the smaller electrode holds."""
+    caps = cell.capacities_Ah()
+    limit = min(caps["anode"], caps["cathode"])
+    mass_g = cell.anode_mass_mg * 1e-3
+    for d in data:
+        for s in d.curves:
+            q_Ah = float(s.capacity_mAh_g[-1]) * mass_g * 1e-3
+            if q_Ah > limit * (1 + 1e-6):
+                raise InvalidValueError(
+                    f"{d.label}: capacity (cycle {s.cycle}, {s.kind})", f"{q_Ah * 1e3:.4g} mAh",
+                    f"at most what the set's cell holds, {limit * 1e3:.4g} mAh (anode {caps['anode'] * 1e3:.4g} "
+                    f"mAh, cathode {caps['cathode'] * 1e3:.4g} mAh); larger anode.coating.loading and "
+                    f"cathode.coating.loading (or stage capacities) would allow it: fit them (--vary balance)")
+
+
 class Fitter:
     """Residuals and Jacobians of one fitting problem (built once, evaluated many times).
 
     Parameters
     ----------
-    cell : HalfCell
+    cell : HalfCell or FullCell
         The cell whose parameter set is fitted (its values are the defaults of every
         parameter not fitted).
     data : sequence of GCDData
@@ -232,7 +254,7 @@ class Fitter:
         A model already built for the same cell and set names (re-used, e.g. to predict).
     """
 
-    def __init__(self, cell: HalfCell, data: Sequence[GCDData], parameters: Sequence[Parameter] | Parameters,
+    def __init__(self, cell: HalfCell | FullCell, data: Sequence[GCDData], parameters: Sequence[Parameter] | Parameters,
                  weights: Mapping[str, float] | None = None, grid_points: int = GRID_POINTS,
                  model: CurveModel | None = None):
         if not data:
@@ -240,8 +262,8 @@ class Fitter:
         labels = [d.label for d in data]
         if len(set(labels)) != len(labels):
             raise InvalidValueError("DATA", labels, "distinct files")
-        check_data(data, cell)
         self.problem = parameters if isinstance(parameters, Parameters) else Parameters(parameters)
+        check_data(data, cell, [p.name for p in self.problem.free])
         self.cell, self.data = cell, list(data)
         self.parameters = self.problem.parameters
         self.weights = {d.label: float((weights or {}).get(d.label, 1.0)) for d in data}
@@ -392,14 +414,14 @@ def _notes(fitter: Fitter, values, stderr, corr) -> tuple[list[str], list[str]]:
     return notes, weak
 
 
-def fit(cell: HalfCell, data: Sequence[GCDData], parameters: Sequence[Parameter] | Parameters,
+def fit(cell: HalfCell | FullCell, data: Sequence[GCDData], parameters: Sequence[Parameter] | Parameters,
         weights: Mapping[str, float] | None = None, n_starts: int = 1, max_evaluations: int = 60,
         seed: int = 0, progress: bool = False, grid_points: int = GRID_POINTS) -> FitResult:
     """Fit ``parameters`` of ``cell``'s set to measured files.
 
     Parameters
     ----------
-    cell : HalfCell
+    cell : HalfCell or FullCell
         Carries the parameter set (defaults of everything not fitted) and the model family.
     data : sequence of GCDData
         Measured files (:func:`kinetics.io.gcd.read_gcd`).

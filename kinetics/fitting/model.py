@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.interpolate import CubicSpline
 
-from ..cells import HalfCell
+from ..cells import FullCell, HalfCell
 from ..engine import Replayer
 from ..errors import InvalidValueError
 from ..io.gcd import GCDData, Segment
@@ -87,18 +87,23 @@ def residual_grid(segment: Segment, points: int = GRID_POINTS) -> np.ndarray:
 
 
 class CurveModel:
-    """A half cell built once for fitting ``set_names`` (parameter-set names).
+    """A cell built once for fitting ``set_names`` (parameter-set names).
+
+    A half cell starts each file from its own sodium fraction (``initial_fraction:<label>``, or
+    equilibrium with an edge of its window); a full cell starts every file from its balance
+    (``anode.initial_fraction``, ``cathode.initial_fraction``, which a fit can vary).
 
     Parameters
     ----------
-    cell : HalfCell
+    cell : HalfCell or FullCell
     set_names : sequence of str
         Parameter-set names to vary; each must be read by the model (a name the model would
         ignore is refused rather than fitted silently).
     """
 
-    def __init__(self, cell: HalfCell, set_names: Sequence[str]):
+    def __init__(self, cell: HalfCell | FullCell, set_names: Sequence[str]):
         self.cell = cell
+        self.half = isinstance(cell, HalfCell)
         self.set_names = list(set_names)
         #: Solver messages of the sensitivity solves that failed and were replaced by finite
         #: differences (see :meth:`simulate`).
@@ -118,8 +123,10 @@ class CurveModel:
         A file that starts by sodiating starts in equilibrium with the top of the cell's
         window; one that starts by desodiating, with its bottom (a fully sodiated carbon). The
         derivative (by :attr:`set_names`, central differences of the closed-form x(U)) carries
-        the dependence on the OCP parameters into the Jacobian.
+        the dependence on the OCP parameters into the Jacobian. A full cell: (None, zeros).
         """
+        if not self.half:
+            return None, np.zeros(len(self.set_names))
         lo, hi = self.cell.window_V
         U = hi if data.first_kind == "sodiate" else lo
         branch = "desodiation" if data.first_kind == "sodiate" else "sodiation"
@@ -157,7 +164,7 @@ class CurveModel:
         base = {**self.base_inputs, **{k: v for k, v in values.items() if k in self.base_inputs}}
         x0 = float(values[x_key]) if x_key in values else None
         columns = []
-        for name in [*self.set_names, x_key]:
+        for name in [*self.set_names, *([x_key] if self.half else [])]:
             if name == x_key:
                 p = x0 if x0 is not None else self.initial_fraction(data, base)[0]
                 h = FD_FRACTION_STEP
@@ -199,7 +206,7 @@ class CurveModel:
         result = []
         for o, grid in zip(outs, grids):
             v, S = o.voltage_V, o.sensitivities
-            if S is not None and not fitted_x:  # chain the default initial fraction's dependence
+            if S is not None and self.half and not fitted_x:  # chain the default initial fraction's dependence
                 S = S.copy()
                 S[:, :len(self.set_names)] += np.outer(S[:, -1], dx_dp)
             if len(o.time_s) != len(grid):

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ..cells import HalfCell
+from ..cells import BALANCE_NAMES, FullCell, HalfCell
 from ..errors import InvalidValueError, UnknownNameError
 from ..sets import ParameterSet, internal_unit
 
@@ -84,8 +84,10 @@ class Parameter:
 
     @property
     def scale(self) -> float:
-        """Linear parameters: z = value / scale (|start|, or the bound span if start is 0)."""
-        return abs(self.value) if self.value != 0 else (self.upper - self.lower)
+        """Linear parameters: z = value / scale (|start|, or the bound span if the start is
+        within a thousandth of the span of 0, e.g. a fraction starting at 1e-6)."""
+        span = self.upper - self.lower
+        return abs(self.value) if abs(self.value) > 1e-3 * span else span
 
     def to_z(self, value: float) -> float:
         return math.log(value) if self.log else value / self.scale
@@ -199,7 +201,7 @@ def default_bounds(name: str, value: float) -> tuple[float, float, bool]:
     Stage capacities ¼–4× their value; stage potentials ±0.2 V; widths, diffusivities,
     exchange currents and radii in log space over a factor 3 (widths), 1000 (diffusivities,
     exchange currents) or 10 (radii) either way; the diffusivity minimum's depth 0–4 decades;
-    film resistance 0–100 Ω·cm²; initial fractions 0–1.
+    film resistance 0–100 Ω·cm²; loadings a factor 3 either way (log); initial fractions 0–1.
     """
     rules: tuple[tuple[str, tuple[float, float, bool]], ...] = (
         (r"\.ocp\.[a-z_0-9]+\.capacity$", (0.25 * value, 4.0 * value if value > 0 else 100.0, False)),
@@ -214,6 +216,7 @@ def default_bounds(name: str, value: float) -> tuple[float, float, bool]:
         (r"exchange_current_density$", (value / 1e3, value * 1e3, True)),
         (r"particle_radius$", (value / 10, value * 10, True)),
         (r"film_resistance$", (0.0, 100.0, False)),
+        (r"\.coating\.loading$", (value / 3, value * 3, True)),
         (r"transfer_coefficient$", (0.1, 0.9, False)),
         (r"(fraction|efficiency)$", (0.0, 1.0, False)),
     )
@@ -225,19 +228,29 @@ def default_bounds(name: str, value: float) -> tuple[float, float, bool]:
     return (value / 10, value * 10, True) if value > 0 else (value - 1.0, value + 1.0, False)
 
 
-def _fittable(cell: HalfCell) -> list[str]:
-    """Names of numeric quantities that a GCD fit can vary (the model reads them)."""
-    role = cell.role
-    prefixes = (f"{role}.ocp.", f"{role}.diffusivity", f"{role}.kinetics.", f"{role}.particle_radius",
-                "counter.", "cell.film_resistance")
+def _roles(cell: HalfCell | FullCell) -> tuple[str, ...]:
+    return (cell.role,) if isinstance(cell, HalfCell) else ("anode", "cathode")
+
+
+def _fittable(cell: HalfCell | FullCell) -> list[str]:
+    """Names of numeric quantities that a GCD fit can vary (the model reads them): a half cell's
+    working electrode and sodium counter electrode; both electrodes of a full cell and its
+    balance (:data:`~kinetics.cells.BALANCE_NAMES`)."""
+    prefixes = tuple(f"{role}.{part}" for role in _roles(cell)
+                     for part in ("ocp.", "diffusivity", "kinetics.", "particle_radius"))
+    prefixes += ("counter.",) if isinstance(cell, HalfCell) else BALANCE_NAMES
+    prefixes += ("cell.film_resistance",)
     return [n for n, v in cell.values().items()
             if n.startswith(prefixes) and not isinstance(v, str) and not n.endswith("transfer_coefficient")]
 
 
-def expand(names: Iterable[str], cell: HalfCell, file_labels: Sequence[str]) -> list[str]:
+def expand(names: Iterable[str], cell: HalfCell | FullCell, file_labels: Sequence[str]) -> list[str]:
     """Parameter names from names and groups, in order, without repeats; unknown names raise
-    with the closest names (and the groups) as suggestions."""
-    role = cell.role
+    with the closest names (and the groups) as suggestions. A full cell's groups cover both
+    electrodes; its ``balance`` is each electrode's loading and initial sodium fraction (every
+    file starts from that state)."""
+    roles = _roles(cell)
+    full = isinstance(cell, FullCell)
     fittable = _fittable(cell)
     out: list[str] = []
     for raw in names:
@@ -245,16 +258,20 @@ def expand(names: Iterable[str], cell: HalfCell, file_labels: Sequence[str]) -> 
         if not n:
             continue
         if n == "ocp":
-            stage = rf"^{role}\.ocp\.[a-z_0-9]+\.(capacity|potential|width)$"
-            add = [m for m in fittable if re.match(stage, m)]
+            add = [m for m in fittable for role in roles
+                   if re.match(rf"^{role}\.ocp\.[a-z_0-9]+\.(capacity|potential|width)$", m)]
         elif n == "diffusivity":
-            add = [m for m in fittable if m.startswith(f"{role}.diffusivity")
+            add = [m for m in fittable for role in roles if m.startswith(f"{role}.diffusivity")
                    and not m.endswith("activation_energy")]
         elif n == "kinetics":
             add = [m for m in fittable
                    if m.endswith("exchange_current_density") or m == "cell.film_resistance"]
         elif n == "balance":
-            add = [f"{INITIAL_FRACTION}:{label}" for label in file_labels]
+            add = list(BALANCE_NAMES) if full else [f"{INITIAL_FRACTION}:{label}" for label in file_labels]
+        elif n.startswith(INITIAL_FRACTION + ":") and full:
+            raise InvalidValueError("--vary", n, "for a full cell, anode.initial_fraction and "
+                                    "cathode.initial_fraction (every file starts from the set's state; "
+                                    "select steps that do with --step-index or --cycle)")
         elif n.startswith(INITIAL_FRACTION + ":"):
             if n.split(":", 1)[1] not in file_labels:
                 raise UnknownNameError("file label", n.split(":", 1)[1], file_labels)
@@ -269,10 +286,10 @@ def expand(names: Iterable[str], cell: HalfCell, file_labels: Sequence[str]) -> 
     return out
 
 
-def _values_of(source: HalfCell | ParameterSet | Mapping[str, Any]) -> Any:
+def _values_of(source: HalfCell | FullCell | ParameterSet | Mapping[str, Any]) -> Any:
     if isinstance(source, ParameterSet):
         return source.value
-    values = source.values() if isinstance(source, HalfCell) else source
+    values = source.values() if isinstance(source, HalfCell | FullCell) else source
 
     def value_of(name: str) -> float:
         if name not in values or isinstance(values[name], str):
@@ -281,7 +298,7 @@ def _values_of(source: HalfCell | ParameterSet | Mapping[str, Any]) -> Any:
     return value_of
 
 
-def make_parameters(names: Sequence[str], source: HalfCell | ParameterSet | Mapping[str, Any],
+def make_parameters(names: Sequence[str], source: HalfCell | FullCell | ParameterSet | Mapping[str, Any],
                     start: Mapping[str, float] | None = None,
                     bounds: Mapping[str, tuple[float, float]] | None = None,
                     log: Mapping[str, bool] | None = None,

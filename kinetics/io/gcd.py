@@ -197,8 +197,11 @@ def _runs(current_mA_g: np.ndarray) -> list[tuple[int, int]]:
     return merged
 
 
-def segment_time_series(frame: pd.DataFrame, mass_mg: float, label: str, path: Path) -> list[Segment]:
-    """Split a time series into rests and constant-current segments, directions from the data."""
+def segment_time_series(frame: pd.DataFrame, mass_mg: float, label: str, path: Path,
+                        cell_kind: str = "half") -> list[Segment]:
+    """Split a time series into rests and constant-current segments, directions from the data
+    (the voltage falls while a half cell's working electrode is sodiated and rises while a full
+    cell's anode is: a full cell's charge)."""
     t = frame["time_s"].to_numpy(float)
     if np.any(np.diff(t) < 0):
         k = int(np.flatnonzero(np.diff(t) < 0)[0]) + 1
@@ -219,7 +222,8 @@ def segment_time_series(frame: pd.DataFrame, mass_mg: float, label: str, path: P
         raise InvalidValueError(f"{path.name}: current sign", "the voltage moves the same way under "
                                 "positive and negative current", "a file whose current sign tells "
                                 "sodiation from desodiation (check the current column)")
-    sodiating_sign = 1 if (trend[1] < 0 or trend[-1] > 0) else -1
+    falling_sign = 1 if (trend[1] < 0 or trend[-1] > 0) else -1
+    sodiating_sign = falling_sign if cell_kind == "half" else -falling_sign
     segs: list[Segment] = []
     cycle, last_kind = 1, None
     for n, (a, b) in enumerate(runs):
@@ -241,21 +245,23 @@ def segment_time_series(frame: pd.DataFrame, mass_mg: float, label: str, path: P
     return segs
 
 
-def digitised_segment(frame: pd.DataFrame, current_mA_g: float, path: Path) -> Segment:
-    """A digitised capacity–voltage curve at a stated constant current, as one segment."""
+def digitised_segment(frame: pd.DataFrame, current_mA_g: float, path: Path, cell_kind: str = "half") -> Segment:
+    """A digitised capacity–voltage curve at a stated constant current, as one segment (a
+    falling voltage sodiates a half cell's working electrode and desodiates a full cell's anode)."""
     frame = frame.sort_values("capacity", kind="stable")
     q = frame["capacity"].to_numpy(float)
     v = frame["voltage_V"].to_numpy(float)
     if q[0] < 0:
         raise InvalidValueError(f"{path.name}: capacity", q[0], "capacities >= 0")
-    kind: Kind = "sodiate" if v[-1] < v[0] else "desodiate"
+    kind: Kind = "sodiate" if (v[-1] < v[0]) == (cell_kind == "half") else "desodiate"
     t = q / current_mA_g * 3600.0
     return Segment(kind, current_mA_g, float(t[-1]), t, v, 1)
 
 
 def read_gcd(text: str | Path, mass_mg: float | None = None, one_c_mA_g: float = 300.0,
              stated: Current | None = None, label: str | None = None,
-             columns: Mapping[str, str] | str | None = None, step_index: int | None = None) -> GCDData:
+             columns: Mapping[str, str] | str | None = None, step_index: int | None = None,
+             cell_kind: str = "half") -> GCDData:
     """Read one DATA argument (a path, optionally ``@`` a stated current) into :class:`GCDData`.
 
     Parameters
@@ -271,7 +277,12 @@ def read_gcd(text: str | Path, mass_mg: float | None = None, one_c_mA_g: float =
     step_index : int, optional
         Only the rows of this step of the file's own step column. (Cycles are selected after
         segmentation, :meth:`GCDData.select`, because cyclers count them differently.)
+    cell_kind : {"half", "full"}
+        A full cell's file: ``mass_mg`` is the anode's active mass and its charge sodiates the
+        anode.
     """
+    if cell_kind not in ("half", "full"):
+        raise InvalidValueError("cell_kind", cell_kind, "'half' or 'full'")
     path, from_text = parse_data_argument(str(text)) if not isinstance(text, Path) else (text, None)
     stated = stated or from_text
     label = label or str(text)
@@ -284,7 +295,7 @@ def read_gcd(text: str | Path, mass_mg: float | None = None, one_c_mA_g: float =
             raise InvalidValueError("active mass (--mass-mg)", mass_mg,
                                     f"a positive mass in mg: {path.name} has a current in A, "
                                     "which becomes mA/g only with the active mass")
-        segs = segment_time_series(frame, mass_mg, label, path)
+        segs = segment_time_series(frame, mass_mg, label, path, cell_kind)
         if stated is not None:
             want = stated.mA_g(mass_mg, one_c_mA_g)
             for s in segs:
@@ -303,7 +314,7 @@ def read_gcd(text: str | Path, mass_mg: float | None = None, one_c_mA_g: float =
                 raise InvalidValueError("active mass (--mass-mg)", mass_mg,
                                         f"a positive mass in mg: {path.name}'s capacity is in mAh")
             frame = frame.assign(capacity=frame["capacity"] / (mass_mg * 1e-3))
-        segs = [digitised_segment(frame, current, path)]
+        segs = [digitised_segment(frame, current, path, cell_kind)]
     for s in segs:
         if s.kind != "rest" and len(s.time_s) < MIN_POINTS:
             raise InvalidValueError(f"{label}: {s.kind} curve (cycle {s.cycle})", f"{len(s.time_s)} points",
