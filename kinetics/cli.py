@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import warnings
 
-from .cells import HalfCell
+from .cells import BALANCE_NAMES, FullCell, HalfCell
 from .errors import Interrupted, InvalidValueError, KineticsError, RunFailedError, SimulationWarning
 from .fitting import fit, make_parameters, predict
 from .fitting.fit import check_data
-from .fitting.parameters import expand
+from .fitting.full_cell import balance_start
+from .fitting.parameters import default_bounds, expand
 from .fitting.report import text_report, write_outputs
 from .io.gcd import read_gcd
 from .sets import available, describe, load
@@ -187,19 +189,49 @@ def _number(flag: str, text: str) -> float:
         raise InvalidValueError(flag, text, "a number") from None
 
 
+def _fit_cell(parameter_set: str, model: str) -> HalfCell | FullCell:
+    """A full cell for a set that describes both electrodes (its state stated by the set), else
+    the set's half cell."""
+    pset = load(parameter_set)
+    if pset.names("anode.") and pset.names("cathode."):
+        return FullCell(pset, pset, None, model)
+    return HalfCell(pset, model)
+
+
 def cmd_fit(args) -> int:
-    cell = HalfCell(args.parameter_set, args.model)
-    one_c = cell.working.material.one_c_mA_g
-    data = [read_gcd(d, args.mass_mg, one_c, columns=args.columns, step_index=args.step_index) for d in args.data]
-    held_out = [read_gcd(d, args.mass_mg, one_c, columns=args.columns, step_index=args.step_index)
-                for d in (args.predict or [])]
+    cell = _fit_cell(args.parameter_set, args.model)
+    full = isinstance(cell, FullCell)
+    one_c = (cell.anode_electrode if full else cell.working).material.one_c_mA_g
+    mass = args.mass_mg
+    if full and mass is None:  # mA/g of the anode: the set's loading and area give its mass
+        mass = cell.anode_mass_mg
+        print(f"anode active mass {mass:.6g} mg (the set's anode loading × area; --mass-mg to state it)",
+              file=sys.stderr)
+    kind = "full" if full else "half"
+
+    def read(d):
+        return read_gcd(d, mass, one_c, columns=args.columns, step_index=args.step_index, cell_kind=kind)
+
+    data = [read(d) for d in args.data]
+    held_out = [read(d) for d in (args.predict or [])]
     if args.cycle:
         data = [d.select(cycles=tuple(args.cycle)) for d in data]
         held_out = [d.select(cycles=tuple(args.cycle)) for d in held_out]
+    if full and mass != cell.anode_mass_mg:  # the stated mass is the anode's: its loading follows
+        cell = cell.with_values({"anode.coating.loading": mass / cell.design.area_cm2})
     names = expand(args.vary.split(","), cell, [d.label for d in data])
     start = {n: _number("--start " + n, v) for n, v in (args.start or [])}
     bounds = {n: (_number("--bounds " + n, lo), _number("--bounds " + n, hi)) for n, lo, hi in (args.bounds or [])}
     log = {**{n: True for n in (args.log or [])}, **{n: False for n in (args.linear or [])}}
+    balance = [n for n in BALANCE_NAMES if n in names and n not in start]
+    if full and balance:
+        stages = [n for n in names if n not in start and re.match(r"^(anode|cathode)\.ocp\.[^.]+\."
+                                                                  r"(potential|width|capacity)$", n)]
+        estimate, note = balance_start(cell, data, stages)
+        print(f"note: {note}", file=sys.stderr)
+        start |= {n: estimate[n] for n in balance + stages}
+        bounds |= {n: (start[n] / 3, start[n] * 3) for n in balance if n.endswith("loading") and n not in bounds}
+        bounds |= {n: default_bounds(n, start[n])[:2] for n in stages if n not in bounds}
     parameters = make_parameters(names, cell, start, bounds, log)
     weights = {label: _number("--weight " + label, w) for label, w in (args.weight or [])}
     for label in weights:
@@ -214,14 +246,20 @@ def cmd_fit(args) -> int:
     except Interrupted as e:  # keep and write the best point evaluated
         result, interrupted = e.partial, e
     predicted, predicted_curves = (predict(result, held_out) if held_out and not interrupted else (None, None))
-    summary = write_outputs(result, args.out, predicted, predicted_curves,
-                            extra={"data": args.data, "predict": args.predict or []})
+    extra = {"data": args.data, "predict": args.predict or [], "mass_mg": mass}
+    if full:
+        extra["capacities_Ah"] = cell.capacities_Ah(result.values)
+    summary = write_outputs(result, args.out, predicted, predicted_curves, extra=extra)
     if interrupted:
         raise Interrupted(f"{interrupted.kept}; written to {summary['output_folder']}", summary)
     if args.json:
         _print_json(summary)
     else:
-        print(text_report(result, predicted))
+        print(text_report(result, predicted, predicted_curves))
+        if full:
+            caps = extra["capacities_Ah"]
+            print(f"capacities: anode {caps['anode'] * 1e3:.5g} mAh, cathode {caps['cathode'] * 1e3:.5g} mAh, "
+                  f"sodium inventory {caps['sodium_inventory'] * 1e3:.5g} mAh")
         print(f"fitted set, plots, curves and report in {summary['output_folder']}")
     if not result.converged:
         sys.stderr.write(f"kinetics fit: warning: {result.message}\n")
@@ -315,7 +353,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_gitt)
 
     s = sub.add_parser("fit", help="fit a parameter set to measured GCD curves",
-                       description="Fit parameters of a half-cell set to measured galvanostatic curves "
+                       description="Fit parameters of a half-cell or full-cell set (one that describes both "
+                       "electrodes; every file starts from its state) to measured galvanostatic curves "
                        "(least squares with the solver's exact sensitivities) and report values with "
                        "standard errors, correlations, RMSE per file and predictions of held-out files.")
     s.add_argument("data", nargs="+", metavar="DATA",
@@ -324,11 +363,13 @@ def build_parser() -> argparse.ArgumentParser:
                    "column: curve.csv@0.254mA, curve.csv@20mA/g, curve.csv@0.1C")
     s.add_argument("--parameter-set", required=True, help="the set to fit (a name or a .json path)")
     s.add_argument("--vary", required=True,
-                   help="comma-separated parameter names and groups: ocp, diffusivity, kinetics, balance")
+                   help="comma-separated parameter names and groups: ocp, diffusivity, kinetics, balance (a full "
+                   "cell's: both loadings and initial fractions, started from the slowest file's OCV balance)")
     s.add_argument("--predict", nargs="+", metavar="DATA",
                    help="held-out files to predict with the fitted set")
     s.add_argument("--model", default="SPMe", choices=["SPM", "SPMe", "DFN"])
-    s.add_argument("--mass-mg", type=float, help="active mass [mg] (files with currents in A/mA or mAh)")
+    s.add_argument("--mass-mg", type=float, help="active mass [mg] (files with currents in A/mA or mAh): the "
+                   "working electrode's, or a full cell's anode (default: the set's anode loading × area)")
     s.add_argument("--cycle", type=int, action="append", help="use only this cycle of each file (repeatable)")
     s.add_argument("--start", nargs=2, action="append", metavar=("NAME", "VALUE"),
                    help="start value (internal unit, see `kinetics show`); default: the set's value")

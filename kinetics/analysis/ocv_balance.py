@@ -44,6 +44,9 @@ MAX_OCV_C_RATE = 1.0 / 20.0
 REST_SHARE = 0.02
 #: Samples kept per curve (evenly in charge).
 POINTS_PER_CURVE = 400
+#: Each capacity's upper bound: this multiple of the charge the file passes (no cell carries an
+#: electrode five times larger than what it cycles).
+MAX_CAPACITY_SHARE = 5.0
 #: Each capacity's start: this multiple of the charge the file passes.
 START_CAPACITY_SHARE = 1.2
 #: Fractions of the stoichiometry range the windows are started from (multi-start grid).
@@ -59,8 +62,9 @@ class BalanceFit:
     Attributes
     ----------
     values, stderr : dict
-        Of :data:`PARAMETERS` (fractions [-], capacities [A·h], resistance [Ω]); standard errors
-        from the linearised covariance s²(JᵀJ)⁻¹.
+        Of :data:`PARAMETERS` (fractions [-], capacities [A·h], resistance [Ω]) and of the refined
+        stage fields (set names, set units); standard errors from the linearised covariance
+        s²(JᵀJ)⁻¹.
     windows : dict
         Role → (lowest, highest) sodium fraction the data pass through [-].
     sodium_inventory_Ah : float
@@ -87,7 +91,9 @@ class BalanceFit:
                          "start_fraction": v[f"{role}_start_fraction"],
                          "start_fraction_stderr": s[f"{role}_start_fraction"],
                          "window": list(self.windows[role])}
+        refined = {n: {"value": v[n], "stderr": s[n]} for n in v if n not in PARAMETERS}
         return {**out, "sodium_inventory_Ah": self.sodium_inventory_Ah, "resistance_ohm": v["resistance_ohm"],
+                "refined": refined,
                 "rmse_mV": self.rmse_mV, "c_rate": self.c_rate, "notes": self.notes}
 
 
@@ -163,10 +169,12 @@ def model_voltage(p: np.ndarray, curves: pd.DataFrame, anode: MultiStageOCP, cat
     return v, J
 
 
-def check_curves(curves: pd.DataFrame, anode: MultiStageOCP, cathode: MultiStageOCP, label: str) -> float:
-    """Errors before the fit: too fast to be an OCV, a voltage the two electrodes cannot make."""
+def check_curves(curves: pd.DataFrame, anode: MultiStageOCP, cathode: MultiStageOCP, label: str,
+                 max_c_rate: float | None = MAX_OCV_C_RATE) -> float:
+    """Errors before the fit: too fast to be an OCV (unless ``max_c_rate`` is None: a start for a
+    kinetic fit), a voltage the two electrodes cannot make."""
     rate = c_rate(curves)
-    if rate > MAX_OCV_C_RATE * (1 + 1e-9):
+    if max_c_rate is not None and rate > max_c_rate * (1 + 1e-9):
         raise InvalidValueError(f"{label}: rate", f"C/{1 / rate:.3g} ({rate:.3g}C on the file's own capacity)",
                                 f"a slow curve (C/{1 / MAX_OCV_C_RATE:.0f} or slower) or an incremental-OCV test: "
                                 "faster curves carry overpotentials that move the windows")
@@ -181,8 +189,36 @@ def check_curves(curves: pd.DataFrame, anode: MultiStageOCP, cathode: MultiStage
     return rate
 
 
+#: Stage fields a refinement can move (set-name suffix → :class:`~kinetics.physics.ocp.Stage` field),
+#: with their bounds around the start: potentials ± :data:`REFINE_POTENTIAL_V`, widths and
+#: capacities within a factor :data:`REFINE_FACTOR` (log).
+STAGE_FIELDS = {"potential": "potential_V", "width": "width", "capacity": "capacity_mAh_g"}
+REFINE_POTENTIAL_V = 0.4
+REFINE_FACTOR = 10.0
+
+
+def _stage_target(name: str, ocps: dict[str, MultiStageOCP]) -> tuple[str, str, str]:
+    parts = name.split(".")
+    if len(parts) != 4 or parts[0] not in ocps or parts[1] != "ocp" or parts[3] not in STAGE_FIELDS:
+        raise InvalidValueError("OCP parameter to refine", name, "<anode|cathode>.ocp.<stage>.<potential|width|"
+                                "capacity>")
+    ocps[parts[0]].stage(parts[2])  # raises with the stage names
+    return parts[0], parts[2], STAGE_FIELDS[parts[3]]
+
+
+def refined_ocps(names: tuple[str, ...], values: np.ndarray, anode: MultiStageOCP,
+                 cathode: MultiStageOCP) -> dict[str, MultiStageOCP]:
+    """The two OCPs with stage fields ``names`` (set names) at ``values``."""
+    ocps = {"anode": anode, "cathode": cathode}
+    for name, v in zip(names, values):
+        role, stage, field_ = _stage_target(name, ocps)
+        ocps[role] = ocps[role].with_stage(stage, **{field_: float(v)})
+    return ocps
+
+
 def fit_balance(curves: pd.DataFrame, anode: MultiStageOCP, cathode: MultiStageOCP,
-                label: str = "data") -> BalanceFit:
+                label: str = "data", max_c_rate: float | None = MAX_OCV_C_RATE,
+                refine: tuple[str, ...] = ()) -> BalanceFit:
     """Fit :data:`PARAMETERS` to ``curves`` (:func:`ocv_curves`) from a grid of starts.
 
     Each start puts the electrodes at a share of their range at the file's start: a file that
@@ -190,7 +226,7 @@ def fit_balance(curves: pd.DataFrame, anode: MultiStageOCP, cathode: MultiStageO
     discharging the other way round; both capacities start at
     :data:`START_CAPACITY_SHARE` × the charge the file passes.
     """
-    rate = check_curves(curves, anode, cathode, label)
+    rate = check_curves(curves, anode, cathode, label, max_c_rate)
     v = curves["voltage_V"].to_numpy()
     q = curves["q_Ah"].to_numpy()
     span = float(np.ptp(q))
@@ -204,7 +240,7 @@ def fit_balance(curves: pd.DataFrame, anode: MultiStageOCP, cathode: MultiStageO
         return model_voltage(p, curves, anode, cathode, jacobian=True)[1]
 
     lower = np.array([0.0, 0.0, 0.5 * span, 0.5 * span, 0.0])
-    upper = np.array([1.0, 1.0, 20.0 * span, 20.0 * span, np.inf])
+    upper = np.array([1.0, 1.0, MAX_CAPACITY_SHARE * span, MAX_CAPACITY_SHARE * span, np.inf])
     best = None
     for fa in START_FRACTIONS:
         for fc in START_FRACTIONS:
@@ -219,12 +255,16 @@ def fit_balance(curves: pd.DataFrame, anode: MultiStageOCP, cathode: MultiStageO
                                 method="trf", ftol=1e-12, xtol=1e-12, gtol=1e-12, max_nfev=400)
             if best is None or sol.cost < best.cost:
                 best = sol
+    if refine:  # then the stages, from the best balance (finite-difference Jacobian)
+        best = _refine(best.x, refine, curves, anode, cathode, lower, upper, span)
+        anode, cathode = refined_ocps(refine, best.x[len(PARAMETERS):], anode, cathode).values()
     p = best.x
     J, r = best.jac, best.fun
     dof = max(len(r) - len(p), 1)
     cov = float(r @ r) / dof * np.linalg.pinv(J.T @ J)
-    stderr = dict(zip(PARAMETERS, np.sqrt(np.clip(np.diag(cov), 0, None)).tolist()))
-    values = dict(zip(PARAMETERS, p.tolist()))
+    stderr = dict(zip(PARAMETERS + tuple(refine), np.sqrt(np.clip(np.diag(cov), 0, None)).tolist()))
+    values = dict(zip(PARAMETERS + tuple(refine), p.tolist()))
+    p = p[:len(PARAMETERS)]
     xa = p[0] + np.array([q_lo, q_hi]) / p[2]
     xc = p[1] - np.array([q_hi, q_lo]) / p[3]
     windows = {"anode": (float(xa[0]), float(xa[1])), "cathode": (float(xc[0]), float(xc[1]))}
@@ -235,6 +275,35 @@ def fit_balance(curves: pd.DataFrame, anode: MultiStageOCP, cathode: MultiStageO
     fitted = curves.assign(model_V=model_voltage(p, curves, anode, cathode))
     return BalanceFit(values, stderr, windows, float(p[0] * p[2] + p[1] * p[3]),
                       float(np.sqrt(np.mean(r ** 2)) * 1e3), rate, fitted, notes)
+
+
+def _refine(base: np.ndarray, names: tuple[str, ...], curves: pd.DataFrame, anode: MultiStageOCP,
+            cathode: MultiStageOCP, lower: np.ndarray, upper: np.ndarray, span: float):
+    """Least squares over the balance and the stage fields ``names`` from ``base``."""
+    ocps = {"anode": anode, "cathode": cathode}
+    start, lo, hi, scale = [], [], [], []
+    for name in names:
+        role, stage, field_ = _stage_target(name, ocps)
+        v = getattr(ocps[role].stage(stage), field_)
+        start.append(v)
+        if field_ == "potential_V":
+            lo.append(v - REFINE_POTENTIAL_V), hi.append(v + REFINE_POTENTIAL_V), scale.append(0.05)
+        else:
+            lo.append(v / REFINE_FACTOR), hi.append(v * REFINE_FACTOR), scale.append(0.1 * v)
+    lo = np.maximum(lo, [0.02 if n.endswith("width") else -np.inf for n in names])
+    v = curves["voltage_V"].to_numpy()
+
+    def residual(p):
+        try:
+            a, c = refined_ocps(names, p[len(PARAMETERS):], anode, cathode).values()
+        except InvalidValueError:  # a stage outside what an OCP allows: a large residual
+            return np.full(len(v), 10.0)
+        return model_voltage(p[:len(PARAMETERS)], curves, a, c) - v
+
+    p0 = np.concatenate([base, start])
+    bounds = (np.concatenate([lower, lo]), np.concatenate([upper, hi]))
+    return least_squares(residual, np.clip(p0, bounds[0], bounds[1]), bounds=bounds, method="trf",
+                         x_scale=np.concatenate([[0.1, 0.1, span, span, 0.1], scale]), max_nfev=100 * len(p0))
 
 
 def differential_curves(curves: pd.DataFrame, column: str, points: int = 120) -> pd.DataFrame:

@@ -71,6 +71,9 @@ class CurveFit:
     capacity_mAh_g: np.ndarray
     data_V: np.ndarray
     model_V: np.ndarray
+    #: Half-width of the 95 % prediction band [V] (predictions only): 1.96 σ of the model voltage
+    #: from the fit's parameter covariance, linearised through the sensitivities.
+    band_V: np.ndarray | None = None
 
 
 @dataclass
@@ -115,6 +118,8 @@ class FitResult:
     n_starts: int = 1
     fitter: Fitter | None = field(default=None, repr=False)
     ties: tuple[Tie, ...] = ()
+    #: Covariance of the optimiser's variables z of the varied parameters (None if unknown).
+    covariance: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def names(self) -> list[str]:
@@ -389,7 +394,7 @@ def _uncertainties(fitter: Fitter, z: np.ndarray, J: np.ndarray, r: np.ndarray):
         corr = cov / np.outer(sd_z, sd_z)
     corr = np.where(np.isfinite(corr), corr, 0.0)
     np.fill_diagonal(corr, 1.0)
-    return stderr, corr
+    return stderr, corr, cov
 
 
 def _notes(fitter: Fitter, values, stderr, corr) -> tuple[list[str], list[str]]:
@@ -485,6 +490,7 @@ def fit(cell: HalfCell | FullCell, data: Sequence[GCDData], parameters: Sequence
     z = seen["z"] if interrupted else best.x
     r, curves = fitter.evaluate(z)
     values = fitter.values(z)
+    cov = None
     if interrupted:  # no further solve for a Jacobian: the uncertainties are unknown
         stderr = {n: float("nan") for n in fitter.problem.names}
         corr = np.eye(len(fitter.problem.free))
@@ -492,7 +498,7 @@ def fit(cell: HalfCell | FullCell, data: Sequence[GCDData], parameters: Sequence
                        "point evaluated, without uncertainties"], []
         converged, message = False, "interrupted by the user; the values are the best point evaluated"
     else:
-        stderr, corr = _uncertainties(fitter, z, fitter.jacobian(z), r)
+        stderr, corr, cov = _uncertainties(fitter, z, fitter.jacobian(z), r)
         notes, weak = _notes(fitter, values, stderr, corr)
         converged = best.status > 0
         message = str(best.message)
@@ -500,6 +506,7 @@ def fit(cell: HalfCell | FullCell, data: Sequence[GCDData], parameters: Sequence
         if unsolved:  # a flat failed-solve residual stops the optimiser: that is no convergence
             converged = False
             stderr = {n: float("nan") for n in fitter.problem.names}  # no Jacobian where nothing solved
+            cov = None
             message = (f"did not converge: the model cannot be solved at the values returned for "
                        f"{', '.join(unsolved)}; start nearer (e.g. from an SPMe fit of the same data) or "
                        f"narrow the bounds")
@@ -519,24 +526,60 @@ def fit(cell: HalfCell | FullCell, data: Sequence[GCDData], parameters: Sequence
     result = FitResult(tuple(fitter.parameters), values, stderr, corr, rmse, curves, fitter.n_evaluations,
                        fitter.n_jacobians, time.perf_counter() - t0, converged, message, notes, weak,
                        cell.pset, cell.model, tuple(d.label for d in fitter.data), len(starts), fitter,
-                       tuple(fitter.problem.ties))
+                       tuple(fitter.problem.ties), cov)
     if interrupted:
         raise Interrupted(f"fit interrupted after {fitter.n_evaluations} model evaluations (kept: the best point "
                           f"evaluated, RMSE {result.rmse_all_mV:.2f} mV)", result)
     return result
 
 
-def predict(result: FitResult, data: Sequence[GCDData]) -> tuple[dict[str, float], list[CurveFit]]:
-    """RMSE [mV] per held-out file of the fitted set, and its curves.
+#: Two-sided 95 % quantile of the normal distribution (prediction bands).
+BAND_QUANTILE = 1.959964
 
-    The fitted model is re-used (no rebuild); files carry their default initial state.
+
+def predict(result: FitResult, data: Sequence[GCDData],
+            band: bool = True) -> tuple[dict[str, float], list[CurveFit]]:
+    """RMSE [mV] per held-out file of the fitted set, and its curves with their 95 % bands.
+
+    The fitted model is re-used (no rebuild); files start as the fitted ones do (a half cell's
+    default initial state, a full cell's balance). The band is the linearised propagation of the
+    fit's parameter covariance C_z through the prediction's sensitivities J = dV/dz (one solve
+    with sensitivities per file): half-width 1.96·sqrt(diag(J C_z Jᵀ)) [3]_.
+
+    References
+    ----------
+    .. [3] D. M. Bates, D. G. Watts, Nonlinear Regression Analysis and Its Applications, Wiley
+       (1988), § 2.3.
     """
     kept = [p for p in result.parameters if not p.is_initial_fraction]
-    fitter = Fitter(result.fitter.cell if result.fitter else HalfCell(result.base_set, result.model), data,
-                    Parameters(kept, result.ties), model=result.fitter.model if result.fitter else None)
-    _, curves = fitter.evaluate(fitter.z_of(result.values))
+    cell = result.fitter.cell if result.fitter else HalfCell(result.base_set, result.model)
+    fitter = Fitter(cell, data, Parameters(kept, result.ties),
+                    model=result.fitter.model if result.fitter else None)
+    z = fitter.z_of(result.values)
+    _, curves = fitter.evaluate(z)
+    cov = result.covariance
+    if band and cov is not None and np.all(np.isfinite(cov)):
+        free = [p for p in result.parameters if p.vary]
+        kept_free = [k for k, p in enumerate(free) if not p.is_initial_fraction]  # the marginal covariance
+        cov = cov[np.ix_(kept_free, kept_free)]
+        J = fitter.jacobian(z)
+        half_width = BAND_QUANTILE * np.sqrt(np.clip(np.einsum("ij,jk,ik->i", J, cov, J), 0, None))
+        start = 0
+        for c in curves:
+            c.band_V = half_width[start:start + len(c.data_V)]
+            start += len(c.data_V)
     out = {}
     for d in data:
         diffs = np.concatenate([c.model_V - c.data_V for c in curves if c.file == d.label])
         out[d.label] = float(np.sqrt(np.mean(diffs ** 2)) * 1e3)
     return out, curves
+
+
+def band_mV(curves: Sequence[CurveFit]) -> dict[str, float]:
+    """Per file: root-mean-square half-width of its 95 % prediction band [mV] (NaN without one)."""
+    out = {}
+    for file in dict.fromkeys(c.file for c in curves):
+        bands = [c.band_V for c in curves if c.file == file]
+        out[file] = (float(np.sqrt(np.mean(np.concatenate(bands) ** 2)) * 1e3)
+                     if all(b is not None for b in bands) else float("nan"))
+    return out

@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from .._files import output_folder  # noqa: E402
-from .fit import CurveFit, FitResult  # noqa: E402
+from .fit import CurveFit, FitResult, band_mV  # noqa: E402
 
 _STYLE = {"font.size": 9, "axes.linewidth": 0.8, "lines.linewidth": 1.2, "figure.dpi": 100}
 
@@ -36,6 +36,9 @@ def plot_overlay(curves: Sequence[CurveFit], path: str | Path, title: str) -> Pa
             ax.plot(c.capacity_mAh_g[::step], c.data_V[::step], "o", ms=2.0, mfc="none", mew=0.6, color=col,
                     label=f"{Path(c.file).name} ({c.current_mA_g:.4g} mA/g), data" if first else None)
             ax.plot(c.capacity_mAh_g, c.model_V, "-", color=col, label="model" if first else None)
+            if c.band_V is not None:
+                ax.fill_between(c.capacity_mAh_g, c.model_V - c.band_V, c.model_V + c.band_V, color=col,
+                                alpha=0.25, lw=0, label="95 % band" if first else None)
             axr.plot(c.capacity_mAh_g, (c.model_V - c.data_V) * 1e3, "-", lw=0.7, color=col)
         ax.set_ylabel("Voltage vs Na$^+$/Na [V]")
         axr.set_ylabel("model − data [mV]")
@@ -52,12 +55,14 @@ def plot_overlay(curves: Sequence[CurveFit], path: str | Path, title: str) -> Pa
 def curves_table(curves: Sequence[CurveFit]) -> pd.DataFrame:
     """One row per compared sample: file, curve, capacity [mAh/g], data and model voltage [V]."""
     frames = [pd.DataFrame({"file": c.file, "kind": c.kind, "cycle": c.cycle, "current_mA_g": c.current_mA_g,
-                            "capacity_mAh_g": c.capacity_mAh_g, "data_V": c.data_V, "model_V": c.model_V})
+                            "capacity_mAh_g": c.capacity_mAh_g, "data_V": c.data_V, "model_V": c.model_V,
+                            **({"band_V": c.band_V} if c.band_V is not None else {})})
               for c in curves]
     return pd.concat(frames, ignore_index=True)
 
 
-def text_report(result: FitResult, predicted: dict[str, float] | None = None) -> str:
+def text_report(result: FitResult, predicted: dict[str, float] | None = None,
+                predicted_curves: Sequence[CurveFit] | None = None) -> str:
     """The report a person reads: values ± standard errors, RMSE per file, notes."""
     lines = [f"Fit of {result.base_set.name} ({result.model}) to {len(result.files)} file(s): "
              f"{result.n_evaluations} model evaluations ({result.n_jacobian_evaluations} with "
@@ -72,8 +77,10 @@ def text_report(result: FitResult, predicted: dict[str, float] | None = None) ->
     lines.append("RMSE per file [mV]: "
                  + ", ".join(f"{Path(k).name} {v:.2f}" for k, v in result.rmse_mV.items()))
     if predicted:
-        lines.append("Predicted (not fitted) [mV]: "
-                     + ", ".join(f"{Path(k).name} {v:.2f}" for k, v in predicted.items()))
+        bands = band_mV(predicted_curves or [])
+        lines.append("Predicted (not fitted), RMSE [mV] (RMS half-width of the 95 % band): "
+                     + ", ".join(f"{Path(k).name} {v:.2f} (± {bands.get(k, float('nan')):.2f})"
+                                 for k, v in predicted.items()))
     for n in result.notes:
         lines.append(f"note: {n}")
     return "\n".join(lines)
@@ -87,6 +94,7 @@ def write_outputs(result: FitResult, out: str | Path, predicted: dict[str, float
         summary = {**result.to_json(), **(extra or {})}
         if predicted is not None:
             summary["predicted_rmse_mV"] = predicted
+            summary["predicted_band_mV"] = band_mV(predicted_curves or [])
         pset = result.parameter_set()
         pset.save(tmp / "fitted_set.json")
         summary["fitted_set"] = str(target / "fitted_set.json")
@@ -98,7 +106,8 @@ def write_outputs(result: FitResult, out: str | Path, predicted: dict[str, float
                          f"prediction with the fitted set ({result.model})")
             curves_table(predicted_curves).to_csv(tmp / "predicted_curves.csv", index=False,
                                                   float_format="%.8g")
-        (tmp / "fit_report.txt").write_text(text_report(result, predicted) + "\n", encoding="utf-8")
+        (tmp / "fit_report.txt").write_text(text_report(result, predicted, predicted_curves) + "\n",
+                                            encoding="utf-8")
         summary["output_folder"] = str(target)
         (tmp / "fit_summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n",
                                               encoding="utf-8")

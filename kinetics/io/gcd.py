@@ -187,10 +187,11 @@ def _runs(current_mA_g: np.ndarray) -> list[tuple[int, int]]:
                 continue
         runs.append((a, k))
         a = k
-    # single stray samples at switching instants join the previous run
+    # single stray samples at switching instants join the previous run (the next one at the start:
+    # a file whose first sample is the end of an earlier step)
     merged: list[tuple[int, int]] = []
     for a, b in runs:
-        if merged and b - a < 3:
+        if merged and (b - a < 3 or merged[-1][1] - merged[-1][0] < 3 and len(merged) == 1):
             merged[-1] = (merged[-1][0], b)
         else:
             merged.append((a, b))

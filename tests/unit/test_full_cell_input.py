@@ -1,0 +1,91 @@
+"""Full cells (issue 12): bad input is refused before any solve, with what was found and what is
+allowed; the balance's algebra against hand-computed numbers; the commercial cell's files read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kinetics.analysis.ocv_balance import check_curves, fit_balance, ocv_curves
+from kinetics.cells import HalfCell
+from kinetics.cli import _fit_cell
+from kinetics.errors import InvalidValueError
+from kinetics.fitting.fit import check_data
+from kinetics.fitting.parameters import expand
+from kinetics.io.gcd import GCDData, Segment, read_gcd
+
+HAKADI = Path(__file__).resolve().parents[1] / "data" / "hakadi-18650"
+ANODE = HalfCell("MPCC-1-ether").working.material.ocp
+CATHODE = HalfCell("O3-Na0.9TMO2").working.material.ocp
+
+
+def _series(current_A: float, hours: float, v0: float, v1: float) -> pd.DataFrame:
+    t = np.linspace(0.0, hours * 3600.0, 400)
+    return pd.DataFrame({"time_s": t, "current_A": np.full_like(t, current_A), "voltage_V": np.linspace(v0, v1, 400)})
+
+
+def test_fit_ocv_refuses_a_fast_curve_and_names_its_rate():
+    curves = ocv_curves(_series(1.0, 1.0, 2.0, 3.5))  # 1 A·h passed at 1 A: 1C
+    with pytest.raises(InvalidValueError, match=r"C/1 \(1C") as e:
+        check_curves(curves, ANODE, CATHODE, "fast.csv")
+    assert "C/20" in str(e.value)
+
+
+def test_fit_ocv_refuses_a_voltage_the_electrodes_cannot_make():
+    curves = ocv_curves(_series(0.01, 25.0, 3.0, 5.5))  # C/25, but up to 5.5 V
+    with pytest.raises(InvalidValueError, match="a voltage these electrodes can make"):
+        check_curves(curves, ANODE, CATHODE, "high.csv")
+
+
+def test_balance_algebra_on_a_hand_made_curve():
+    """A curve built from the two OCPs with known capacities and start fractions (no kinetics,
+    no noise) is fitted back exactly: the algebra of x(Q), not a simulation."""
+    q = np.linspace(0.0, 0.9, 300)  # A·h charged
+    xa0, xc0, Ca, Cc = 0.05, 0.95, 1.0, 1.1
+    v = CATHODE.potential(xc0 - q / Cc, "desodiation") - ANODE.potential(xa0 + q / Ca, "sodiation")
+    frame = pd.DataFrame({"time_s": q * 3600 / 0.02, "current_A": 0.02, "voltage_V": v})
+    fit = fit_balance(ocv_curves(frame), ANODE, CATHODE)
+    assert fit.values["anode_capacity_Ah"] == pytest.approx(Ca, rel=1e-4)
+    assert fit.values["cathode_capacity_Ah"] == pytest.approx(Cc, rel=1e-4)
+    assert fit.windows["anode"] == pytest.approx((xa0, xa0 + 0.9 / Ca), abs=1e-4)
+    assert fit.sodium_inventory_Ah == pytest.approx(xa0 * Ca + xc0 * Cc, rel=1e-4)
+    assert fit.rmse_mV < 0.01
+
+
+def test_a_full_cell_cannot_pass_more_than_its_electrodes_hold():
+    cell = _fit_cell("hakadi-18650", "SPMe")
+    caps = cell.capacities_Ah()
+    too_much = 1.2 * min(caps["anode"], caps["cathode"])  # A·h
+    current_mA_g = 100.0
+    q_mAh_g = too_much * 1e6 / cell.anode_mass_mg
+    t = np.linspace(0.0, q_mAh_g / current_mA_g * 3600.0, 50)
+    seg = Segment("sodiate", current_mA_g, float(t[-1]), t, np.linspace(2.0, 4.0, 50))
+    data = GCDData("big.csv", (seg,), "big.csv", cell.anode_mass_mg)
+    with pytest.raises(InvalidValueError, match="anode.coating.loading and cathode.coating.loading"):
+        check_data([data], cell)
+    check_data([data], cell, varied=["anode.coating.loading"])  # fitted loadings may grow
+
+
+def test_full_cell_parameter_groups_and_a_per_file_fraction_refused():
+    cell = _fit_cell("hakadi-18650", "SPMe")
+    assert expand(["balance"], cell, ["a.csv"]) == ["anode.coating.loading", "cathode.coating.loading",
+                                                     "anode.initial_fraction", "cathode.initial_fraction"]
+    kinetics = expand(["kinetics"], cell, ["a.csv"])
+    assert {"anode.kinetics.exchange_current_density", "cathode.kinetics.exchange_current_density"} <= set(kinetics)
+    with pytest.raises(InvalidValueError, match="anode.initial_fraction"):
+        expand(["initial_fraction:a.csv"], cell, ["a.csv"])
+
+
+def test_commercial_cell_extract_reads_as_one_discharge_and_one_charge():
+    """The extract's first sample is the end of the CC-CV top-up (+0.1 A): it joins the
+    discharge instead of making a one-sample 'charge'."""
+    cell = _fit_cell("hakadi-18650", "SPMe")
+    data = read_gcd(HAKADI / "cell1_0.5C_discharge_recharge.csv", cell.anode_mass_mg,
+                    columns="time=ms,voltage=V,current=A", cell_kind="full")
+    kinds = [s.kind for s in data.segments]
+    assert kinds == ["desodiate", "sodiate"]  # a full cell's discharge desodiates its anode
+    delivered_mAh = data.segments[0].capacity_mAh_g[-1] * cell.anode_mass_mg * 1e-3
+    assert delivered_mAh == pytest.approx(1545, rel=0.01)  # the data README's 0.5C discharge capacity
