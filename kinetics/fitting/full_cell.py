@@ -10,6 +10,7 @@ its lumped R·I term takes that curve's overpotential, so it need not be an OCV.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -33,20 +34,29 @@ def time_series(data: GCDData, mass_mg: float) -> pd.DataFrame:
 def balance_start(cell: FullCell, data: Sequence[GCDData],
                   stages: Sequence[str] = ()) -> tuple[dict[str, float], str]:
     """Start values of :data:`~kinetics.cells.BALANCE_NAMES` (and of the OCP stage fields
-    ``stages``, set names, refined with them) from the electrode balance of the slowest file,
-    and a note saying so."""
-    slowest = min(data, key=lambda d: max(s.current_mA_g for s in d.curves))
-    curves = ocv_curves(time_series(slowest, cell.anode_mass_mg), slowest.label)
+    ``stages``, set names, refined with them) from the electrode balance of the slowest fitted
+    curve (the one nearest equilibrium; its state at its start follows from the file's start by
+    the charge passed before it), and a note saying so."""
+    slowest, segment = min(((d, s) for d in data for s in d.curves if d.fitted(s)),
+                           key=lambda pair: pair[1].current_mA_g)
+    one = replace(slowest, segments=(segment,))
+    curves = ocv_curves(time_series(one, cell.anode_mass_mg), slowest.label)
     fit = fit_balance(curves, cell.anode_electrode.material.ocp, cell.cathode_electrode.material.ocp,
                       slowest.label, max_c_rate=None, refine=tuple(stages))
     values = {**cell.values(), **{n: fit.values[n] for n in stages}}
     area = cell.design.area_cm2
     start = {n: fit.values[n] for n in stages}
-    for role in ("anode", "cathode"):
+    sign = {"sodiate": 1.0, "desodiate": -1.0, "rest": 0.0}
+    before = slowest.segments[:slowest.segments.index(segment)]
+    charged_Ah = sum(sign[s.kind] * s.current_mA_g * s.duration_s / 3600.0 for s in before) * cell.anode_mass_mg * 1e-6
+    for role, moves in (("anode", 1.0), ("cathode", -1.0)):
         q = sum(v for n, v in values.items() if n.startswith(f"{role}.ocp.") and n.endswith(".capacity"))
-        start[f"{role}.coating.loading"] = fit.values[f"{role}_capacity_Ah"] * 1e6 / (q * area)
-        start[f"{role}.initial_fraction"] = float(np.clip(fit.values[f"{role}_start_fraction"], 0.0, 1.0))
+        capacity = fit.values[f"{role}_capacity_Ah"]
+        start[f"{role}.coating.loading"] = capacity * 1e6 / (q * area)
+        x0 = fit.values[f"{role}_start_fraction"] - moves * charged_Ah / capacity  # back to the file's start
+        start[f"{role}.initial_fraction"] = float(np.clip(x0, 0.0, 1.0))
     what = "balance" + (f" and {len(stages)} OCP stage value(s)" if stages else "")
-    note = (f"{what} started from the electrode balance of {slowest.label} (OCPs of the set"
+    note = (f"{what} started from the electrode balance of the {segment.kind} curve of {slowest.label} at "
+            f"{segment.current_mA_g:.4g} mA/g (OCPs of the set"
             f"{', refined' if stages else ''}, lumped overpotential; RMSE {fit.rmse_mV:.1f} mV)")
     return start, note
