@@ -54,6 +54,9 @@ class ReplayOutput:
 class Replayer:
     """A half cell built once to replay fixed-duration steps with input parameters ``names``.
 
+    ``mass_mg`` is the active mass (working electrode, or anode) that the steps' specific currents
+    refer to; default the cell's own.
+
     With ``time_scales=n`` the model is built with a time scale per step
     (:func:`~kinetics.engine.build.build`), and the sensitivities also cover s_0 … s_{n−1}
     (the last columns): the derivatives with respect to each step's end time.
@@ -64,7 +67,8 @@ class Replayer:
         The input names the model actually reads (a name it ignores is not among them).
     """
 
-    def __init__(self, cell: HalfCell | FullCell, input_names: Sequence[str], time_scales: int = 0):
+    def __init__(self, cell: HalfCell | FullCell, input_names: Sequence[str], time_scales: int = 0,
+                 mass_mg: float | None = None):
         if not isinstance(cell, HalfCell | FullCell):
             raise InvalidValueError("cell", type(cell).__name__, "a HalfCell or a FullCell")
         self.cell = cell
@@ -92,7 +96,9 @@ class Replayer:
             model.events = []  # steps end at fixed times; cut-offs would stop a poor trial
             self._models[sens] = model
             self._solvers[sens] = make_solver([names.VARIABLES["voltage"]])
-        self.mass_g = (cell.active_mass_mg if self.half else cell.anode_mass_mg) * 1e-3
+        # the mass the steps' mA/g refer to (the data's): a loading varied as an input does not move it
+        self.mass_g = (mass_mg if mass_mg is not None else
+                       cell.active_mass_mg if self.half else cell.anode_mass_mg) * 1e-3
         self.cell_kind = "half" if self.half else "full"
 
     def replay(self, steps: Sequence[ReplayStep], inputs: Mapping[str, float], initial_fraction: float | None,

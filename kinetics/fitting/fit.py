@@ -242,6 +242,28 @@ def _check_full_cell_capacity(data: Sequence[GCDData], cell: FullCell) -> None:
                     f"cathode.coating.loading (or stage capacities) would allow it: fit them (--vary balance)")
 
 
+#: A fit whose start gives an electrode more than this multiple of the set's total stage capacity
+#: is built with the start's stage capacities (see :func:`_built_for`).
+CAPACITY_GROWTH_REBUILD = 1.5
+
+
+def _built_for(cell: HalfCell | FullCell, problem: Parameters, set_names: Sequence[str]) -> HalfCell | FullCell:
+    """The cell the model is built from: ``cell``, or, where the start gives an electrode's stages
+    much more capacity than the set (an OCP refined from the data), the cell with the start's stage
+    capacities: PyBaMM's c_max is fixed at build time (HEADROOM × the capacity then). Otherwise the
+    set's values are kept, so that the OCP inverse's guess nodes are those of the set."""
+    start = {n: v for n, v in problem.values(problem.start).items() if n in set_names}
+    values = cell.values()
+    capacities = {n: v for n, v in start.items() if ".ocp." in n and n.endswith(".capacity")}
+    grows = False
+    for role in ("anode", "cathode"):
+        names = [n for n, v in values.items() if n.startswith(f"{role}.ocp.") and n.endswith(".capacity")]
+        if names and sum(capacities.get(n, values[n]) for n in names) > CAPACITY_GROWTH_REBUILD * sum(
+                values[n] for n in names):
+            grows = True
+    return cell.with_values(capacities) if grows else cell
+
+
 class Fitter:
     """Residuals and Jacobians of one fitting problem (built once, evaluated many times).
 
@@ -277,7 +299,10 @@ class Fitter:
                 raise InvalidValueError(f"weight of {k}", w, "a positive number")
         self.grid_points = grid_points
         self.set_names = [n for n in self.problem.names if not n.startswith("initial_fraction:")]
-        self.model = model if model is not None else CurveModel(cell, self.set_names)
+        if model is None:
+            mass = cell.active_mass_mg if isinstance(cell, HalfCell) else cell.anode_mass_mg
+            model = CurveModel(_built_for(cell, self.problem, self.set_names), self.set_names, mass)
+        self.model = model
         self.n_residuals = 0
         self.n_jacobians = 0
         self.failures: list[str] = []

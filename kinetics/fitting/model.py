@@ -99,16 +99,18 @@ class CurveModel:
     set_names : sequence of str
         Parameter-set names to vary; each must be read by the model (a name the model would
         ignore is refused rather than fitted silently).
+    mass_mg : float, optional
+        The active mass the data's mA/g refer to (default the cell's).
     """
 
-    def __init__(self, cell: HalfCell | FullCell, set_names: Sequence[str]):
+    def __init__(self, cell: HalfCell | FullCell, set_names: Sequence[str], mass_mg: float | None = None):
         self.cell = cell
         self.half = isinstance(cell, HalfCell)
         self.set_names = list(set_names)
         #: Solver messages of the sensitivity solves that failed and were replaced by finite
         #: differences (see :meth:`simulate`).
         self.sensitivity_failures: list[str] = []
-        self.replayer = Replayer(cell, self.set_names)
+        self.replayer = Replayer(cell, self.set_names, mass_mg=mass_mg)
         unread = [n for n in self.set_names if n not in self.replayer.read]
         if unread:  # never fit a parameter the model would silently ignore
             raise InvalidValueError("parameters to fit", unread, "parameters the model reads (see "

@@ -8,11 +8,14 @@ from the same, known state: the truth's ``anode.initial_fraction``/``cathode.ini
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 from kinetics.analysis.ocv_balance import fit_balance, ocv_curves
 from kinetics.cells import FullCell
+from kinetics.cli import main
 from kinetics.design.balance import balanced
 from kinetics.fitting import fit, make_parameters, predict
 from kinetics.fitting.full_cell import balance_start
@@ -101,7 +104,7 @@ def test_full_cell_recovery_and_bands(synthetic):
     assert np.mean(error < band) > 0.9  # a 95 % band covers (nearly) all of the prediction's error
 
 
-def test_fit_ocv_recovers_the_windows(tmp_path):
+def test_fit_ocv_recovers_the_windows(tmp_path, capsys):
     """Must show: a synthetic C/25 charge and discharge with 1 mV noise gives both electrodes'
     windows within 0.01 in stoichiometry and capacities within 1 %."""
     cell = _truth()
@@ -121,3 +124,12 @@ def test_fit_ocv_recovers_the_windows(tmp_path):
         assert result.values[f"{role}_capacity_Ah"] == pytest.approx(caps[role], rel=0.01)
         assert result.windows[role] == pytest.approx((x.min(), x.max()), abs=0.01)
     assert result.sodium_inventory_Ah == pytest.approx(caps["sodium_inventory"], rel=0.01)
+
+    # the command: the same numbers in its JSON, the three plots in one figure, nothing else written
+    assert main(["fit-ocv", str(path), "--anode", "MPCC-1-ether", "--cathode", "O3-Na0.9TMO2",
+                 "--out", str(tmp_path / "out"), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["anode"]["capacity_Ah"] == pytest.approx(result.values["anode_capacity_Ah"], rel=1e-9)
+    assert summary["cathode"]["window"] == pytest.approx(list(result.windows["cathode"]), abs=1e-9)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["c25_balance.csv", "c25_balance.json",
+                                                                     "c25_balance.png"]
