@@ -259,6 +259,28 @@ def digitised_segment(frame: pd.DataFrame, current_mA_g: float, path: Path, cell
     return Segment(kind, current_mA_g, float(t[-1]), t, v, 1)
 
 
+#: This many consecutive steps of one direction, each at another current, are not a GCD protocol.
+CHANGING_CURRENT_STEPS = 4
+
+
+def _check_changing_current(segs: list[Segment], label: str) -> None:
+    """A run of steps in one direction whose current keeps changing (a constant-voltage phase, a
+    pulse test or a second protocol in the file) with a step too short to fit: say so and how to
+    select the constant-current steps, instead of fitting a staircase."""
+    run: list[Segment] = []
+    for s in [*segs, None]:
+        if s is not None and s.kind != "rest" and run and s.kind == run[-1].kind:
+            run.append(s)
+            continue
+        if len(run) >= CHANGING_CURRENT_STEPS and any(len(r.time_s) < MIN_POINTS for r in run):
+            raise InvalidValueError(
+                f"{label}: {run[0].kind} steps (cycle {run[0].cycle})",
+                f"{len(run)} consecutive steps whose current changes ({run[0].current_mA_g:.4g} → "
+                f"{run[-1].current_mA_g:.4g} mA/g): a constant-voltage phase or a second protocol",
+                "constant-current steps: select them with --step-index K (the file's step column) or --cycle N")
+        run = [s] if s is not None and s.kind != "rest" else []
+
+
 def read_gcd(text: str | Path, mass_mg: float | None = None, one_c_mA_g: float = 300.0,
              stated: Current | None = None, label: str | None = None,
              columns: Mapping[str, str] | str | None = None, step_index: int | None = None,
@@ -316,6 +338,7 @@ def read_gcd(text: str | Path, mass_mg: float | None = None, one_c_mA_g: float =
                                         f"a positive mass in mg: {path.name}'s capacity is in mAh")
             frame = frame.assign(capacity=frame["capacity"] / (mass_mg * 1e-3))
         segs = [digitised_segment(frame, current, path, cell_kind)]
+    _check_changing_current(segs, label)
     for s in segs:
         if s.kind != "rest" and len(s.time_s) < MIN_POINTS:
             raise InvalidValueError(f"{label}: {s.kind} curve (cycle {s.cycle})", f"{len(s.time_s)} points",

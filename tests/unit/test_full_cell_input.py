@@ -89,3 +89,15 @@ def test_commercial_cell_extract_reads_as_one_discharge_and_one_charge():
     assert kinds == ["desodiate", "sodiate"]  # a full cell's discharge desodiates its anode
     delivered_mAh = data.segments[0].capacity_mAh_g[-1] * cell.anode_mass_mg * 1e-3
     assert delivered_mAh == pytest.approx(1545, rel=0.01)  # the data README's 0.5C discharge capacity
+
+
+def test_a_constant_voltage_phase_is_named_not_fitted_as_a_staircase(tmp_path):
+    """A CC charge followed by a CV phase (current decaying every sample): the file holds steps of
+    changing current; the error says so and how to select the constant-current steps."""
+    t = np.arange(0.0, 400.0, 1.0)
+    current = np.where(t < 200, 1.0, np.exp(-(t - 200) / 15.0))
+    voltage = np.where(t < 200, 3.0 + t / 200.0, 4.0)
+    path = tmp_path / "cccv.csv"
+    pd.DataFrame({"time_s": t, "current_A": current, "voltage_V": voltage}).to_csv(path, index=False)
+    with pytest.raises(InvalidValueError, match="constant-voltage phase or a second protocol.*--step-index"):
+        read_gcd(path, 1000.0, cell_kind="full")
