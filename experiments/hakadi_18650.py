@@ -96,10 +96,25 @@ def within_share(d: pd.DataFrame) -> np.ndarray:
     return d["q_Ah"].to_numpy() <= SHARE * d["q_Ah"].iloc[-1]
 
 
+#: Each electrode's capacity as a multiple of what the 0.5C discharge delivers (assumed design
+#: practice: the anode a few per cent to 30 % larger than the cathode's cycled capacity, paper 000
+#: builds its full cells at N/P 1–1.05; the cathode up to 50 % larger than what it delivers at 0.5C).
+#: Without them the balance makes the anode a flat reference (4.6 A·h for a 1.5 A·h cell).
+CAPACITY_SHARES = {"anode": (1.0, 1.3), "cathode": (1.0, 1.5)}
+
+
 def calibrate(cell: FullCell):
     data = [read_gcd(DATA / FIT_FILE, cell.anode_mass_mg, columns=COLUMNS, cell_kind="full", label=FIT_FILE)]
-    start, note = balance_start(cell, data, CATHODE_BASIS)
-    bounds = {n: (start[n] / 3, start[n] * 3) for n in start if n.endswith("loading")}
+    start, note = balance_start(cell, data, CATHODE_BASIS, CAPACITY_SHARES)
+    delivered_Ah = discharge(DATA / BASELINE_FILE)["q_Ah"].iloc[-1]
+    values = {**cell.values(), **start}
+    bounds = {}
+    for role, (lo, hi) in CAPACITY_SHARES.items():
+        q = sum(v for n, v in values.items() if n.startswith(f"{role}.ocp.") and n.endswith(".capacity"))
+        per_loading = q * cell.design.area_cm2 * 1e-6  # A·h per mg/cm²
+        bounds[f"{role}.coating.loading"] = (lo * delivered_Ah / per_loading, hi * delivered_Ah / per_loading)
+        start[f"{role}.coating.loading"] = float(np.clip(start[f"{role}.coating.loading"],
+                                                         *bounds[f"{role}.coating.loading"]))
     bounds |= {n: default_bounds(n, start[n])[:2] for n in CATHODE_BASIS}
     params = make_parameters(FITTED, cell, start, bounds)
     print(note)

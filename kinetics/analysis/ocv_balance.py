@@ -218,8 +218,12 @@ def refined_ocps(names: tuple[str, ...], values: np.ndarray, anode: MultiStageOC
 
 def fit_balance(curves: pd.DataFrame, anode: MultiStageOCP, cathode: MultiStageOCP,
                 label: str = "data", max_c_rate: float | None = MAX_OCV_C_RATE,
-                refine: tuple[str, ...] = ()) -> BalanceFit:
+                refine: tuple[str, ...] = (),
+                capacity_shares: dict[str, tuple[float, float]] | None = None) -> BalanceFit:
     """Fit :data:`PARAMETERS` to ``curves`` (:func:`ocv_curves`) from a grid of starts.
+
+    ``capacity_shares`` (role → (lowest, highest) multiple of the charge the data pass) narrows
+    the capacities where the cell's design is known to be balanced (default 0.5–5×).
 
     Each start puts the electrodes at a share of their range at the file's start: a file that
     begins by charging starts with an empty anode and a full cathode, one that begins by
@@ -241,6 +245,9 @@ def fit_balance(curves: pd.DataFrame, anode: MultiStageOCP, cathode: MultiStageO
 
     lower = np.array([0.0, 0.0, 0.5 * span, 0.5 * span, 0.0])
     upper = np.array([1.0, 1.0, MAX_CAPACITY_SHARE * span, MAX_CAPACITY_SHARE * span, np.inf])
+    for k, role in ((2, "anode"), (3, "cathode")):  # stated bounds: multiples of the charge passed
+        if capacity_shares and role in capacity_shares:
+            lower[k], upper[k] = (share * span for share in capacity_shares[role])
     levels = np.abs(curves.loc[curves["direction"] != "rest", "current_A"].to_numpy())
     one_current = levels.max() <= 1.05 * np.median(levels)
     if one_current:  # R·I is then a constant offset, indistinguishable from the OCPs' levels: R = 0
@@ -248,7 +255,7 @@ def fit_balance(curves: pd.DataFrame, anode: MultiStageOCP, cathode: MultiStageO
     best = None
     for fa in START_FRACTIONS:
         for fc in START_FRACTIONS:
-            Ca = Cc = START_CAPACITY_SHARE * span
+            Ca, Cc = np.clip(START_CAPACITY_SHARE * span, lower[2:4], upper[2:4])
             if first == "charge":  # the file starts near the bottom of the anode's range
                 xa0, xc0 = fa - q_lo / Ca, 1 - fc + q_lo / Cc
             else:

@@ -261,7 +261,24 @@ def _built_for(cell: HalfCell | FullCell, problem: Parameters, set_names: Sequen
         if names and sum(capacities.get(n, values[n]) for n in names) > CAPACITY_GROWTH_REBUILD * sum(
                 values[n] for n in names):
             grows = True
-    return cell.with_values(capacities) if grows else cell
+    # a full cell's loadings set its electrodes' thicknesses, which PyBaMM fixes at build time (a
+    # varied loading then scales the active fraction only): build at the start's loadings
+    loadings = {n: start[n] for n in BALANCE_NAMES[:2] if n in start and isinstance(cell, FullCell)
+                and abs(start[n] / values[n] - 1) > LOADING_REBUILD_SHARE}
+    changed = (capacities if grows else {}) | loadings
+    return cell.with_values(changed) if changed else cell
+
+
+#: A full-cell fit whose loadings end further than this share from the ones its model was built
+#: with is rebuilt there and refined again (at most :data:`MAX_REBUILDS` times).
+LOADING_REBUILD_SHARE = 0.02
+MAX_REBUILDS = 2
+
+
+def _moved_loadings(fitter: Fitter, values: Mapping[str, float]) -> list[str]:
+    built = fitter.model.cell.values()
+    return [n for n in BALANCE_NAMES[:2] if n in fitter.set_names
+            and abs(values[n] / built[n] - 1) > LOADING_REBUILD_SHARE]
 
 
 class Fitter:
@@ -446,7 +463,7 @@ def _notes(fitter: Fitter, values, stderr, corr) -> tuple[list[str], list[str]]:
 
 def fit(cell: HalfCell | FullCell, data: Sequence[GCDData], parameters: Sequence[Parameter] | Parameters,
         weights: Mapping[str, float] | None = None, n_starts: int = 1, max_evaluations: int = 60,
-        seed: int = 0, progress: bool = False, grid_points: int = GRID_POINTS) -> FitResult:
+        seed: int = 0, progress: bool = False, grid_points: int = GRID_POINTS, _rebuilds: int = 0) -> FitResult:
     """Fit ``parameters`` of ``cell``'s set to measured files.
 
     Parameters
@@ -555,6 +572,17 @@ def fit(cell: HalfCell | FullCell, data: Sequence[GCDData], parameters: Sequence
     if interrupted:
         raise Interrupted(f"fit interrupted after {fitter.n_evaluations} model evaluations (kept: the best point "
                           f"evaluated, RMSE {result.rmse_all_mV:.2f} mV)", result)
+    moved = _moved_loadings(fitter, values) if isinstance(cell, FullCell) and not unsolved else []
+    if moved and _rebuilds < MAX_REBUILDS:  # refine once more with the electrodes' true thicknesses
+        restart = [replace(p, value=float(np.clip(values[p.name], p.lower, p.upper))) for p in fitter.parameters]
+        again = fit(cell, data, Parameters(restart, fitter.problem.ties), weights, 1, max_evaluations, seed,
+                    progress, grid_points, _rebuilds=_rebuilds + 1)
+        again.n_evaluations += result.n_evaluations
+        again.n_jacobian_evaluations += result.n_jacobian_evaluations
+        again.wall_time_s = time.perf_counter() - t0
+        again.notes.append(f"rebuilt at the fitted {', '.join(moved)} (electrode thicknesses are fixed when a "
+                           f"model is built) and refined again")
+        return again
     return result
 
 

@@ -31,18 +31,19 @@ def time_series(data: GCDData, mass_mg: float) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).drop_duplicates("time_s")
 
 
-def balance_start(cell: FullCell, data: Sequence[GCDData],
-                  stages: Sequence[str] = ()) -> tuple[dict[str, float], str]:
+def balance_start(cell: FullCell, data: Sequence[GCDData], stages: Sequence[str] = (),
+                  capacity_shares: dict[str, tuple[float, float]] | None = None) -> tuple[dict[str, float], str]:
     """Start values of :data:`~kinetics.cells.BALANCE_NAMES` (and of the OCP stage fields
     ``stages``, set names, refined with them) from the electrode balance of the slowest fitted
     curve (the one nearest equilibrium; its state at its start follows from the file's start by
-    the charge passed before it), and a note saying so."""
+    the charge passed before it), and a note saying so. ``capacity_shares``: see
+    :func:`~kinetics.analysis.ocv_balance.fit_balance`."""
     slowest, segment = min(((d, s) for d in data for s in d.curves if d.fitted(s)),
                            key=lambda pair: pair[1].current_mA_g)
     one = replace(slowest, segments=(segment,))
     curves = ocv_curves(time_series(one, cell.anode_mass_mg), slowest.label)
     fit = fit_balance(curves, cell.anode_electrode.material.ocp, cell.cathode_electrode.material.ocp,
-                      slowest.label, max_c_rate=None, refine=tuple(stages))
+                      slowest.label, max_c_rate=None, refine=tuple(stages), capacity_shares=capacity_shares)
     values = {**cell.values(), **{n: fit.values[n] for n in stages}}
     area = cell.design.area_cm2
     start = {n: fit.values[n] for n in stages}
