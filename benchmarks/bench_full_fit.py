@@ -78,6 +78,12 @@ def main() -> int:
             frame.to_csv(path, index=False, float_format="%.12g")
             paths.append(path)
             f = pd.read_csv(path)
+            # the two samples at the current switch share a time stamp: move the second 1 ms later
+            # (PyBOP needs increasing times; its current interpolant then switches between them)
+            t = f["Time [s]"].to_numpy().copy()
+            t[1:][np.diff(t) <= 0] += 1e-3
+            f["Time [s]"] = t
+            f.to_csv(path, index=False, float_format="%.12g")
             # PyBaMM's full-cell sign: positive discharges (the cycler's is negative); without the
             # last sample (the cut-off wall, which hc-kinetics leaves out of its residuals too)
             datasets.append({"time_s": f["Time [s]"].to_numpy()[:-1], "current_A": -f["Current [A]"].to_numpy()[:-1],

@@ -18,6 +18,7 @@ from kinetics.cells import FullCell
 from kinetics.cli import main
 from kinetics.design.balance import balanced
 from kinetics.fitting import fit, make_parameters, predict
+from kinetics.fitting.fit import band_mV
 from kinetics.fitting.full_cell import balance_start
 from kinetics.io.cycler import read_time_series
 from kinetics.io.gcd import read_gcd
@@ -78,6 +79,10 @@ def test_full_cell_recovery_and_bands(synthetic):
     names = [*estimate, *KINETICS]
     bounds = {n: (start[n] / 3, start[n] * 3) for n in estimate if n.endswith("loading")}
     result = fit(truth, data, make_parameters(names, truth, start, bounds), max_evaluations=80)
+    for n in names:  # shown with pytest -s (the README quotes these lines)
+        print(f"{n:45s} truth {values[n]:.5g}  fitted {result.values[n]:.5g} ± {result.stderr[n]:.2g}  "
+              f"({(result.values[n] / values[n] - 1) * 100:+.2f} %)")
+    print(f"RMSE {result.rmse_all_mV:.2f} mV, {result.n_evaluations} evaluations, {result.wall_time_s:.1f} s")
     assert result.converged, result.message
     assert result.rmse_all_mV == pytest.approx(NOISE_mV, rel=0.1)
     caps_fit, caps_true = truth.capacities_Ah(result.values), truth.capacities_Ah()
@@ -97,6 +102,7 @@ def test_full_cell_recovery_and_bands(synthetic):
                                    Step("discharge", 200.0, limit_V=truth.window_V[0], sample_period_s=6.0)),
                            files[0].parent / "full_200mAg.csv", 0.0, 9), mass, cell_kind="full")
     rmse, curves = predict(result, [held])
+    print(f"held-out 200 mA/g: RMSE {rmse[held.label]:.2f} mV, band {band_mV(curves)[held.label]:.2f} mV")
     assert rmse[held.label] < 2.0  # noise-free held-out file: only the parameters' errors remain
     band = np.concatenate([c.band_V for c in curves])
     error = np.concatenate([np.abs(c.model_V - c.data_V) for c in curves])
