@@ -31,6 +31,7 @@ from .fitting.full_cell import balance_start
 from .fitting.parameters import default_bounds, expand
 from .fitting.report import text_report, write_outputs
 from .io.gcd import read_gcd
+from .progress import remembered_interrupts
 from .sets import available, describe, load
 from .validation import counts, run_calibration, stored_values, validate
 from .validation.calibrate import write as write_calibration
@@ -134,8 +135,9 @@ def cmd_fit_ocp(args) -> int:
 
 
 def cmd_fit_ocv(args) -> int:
+    refine = tuple(n.strip() for n in (args.refine or "").split(",") if n.strip())
     fit_, summary = run_fit_ocv(args.file, args.anode, args.cathode, args.out, args.columns, args.cycle,
-                                args.step_index)
+                                args.step_index, refine)
     if args.json:
         _print_json(summary)
         return 0
@@ -148,6 +150,8 @@ def cmd_fit_ocv(args) -> int:
               f"{r['start_fraction_stderr']:.2g}")
     print(f"  sodium inventory {summary['sodium_inventory_Ah'] * 1e3:.4g} mAh; lumped overpotential "
           f"resistance {summary['resistance_ohm']:.3g} Ω")
+    for name, r in summary["refined"].items():
+        print(f"  {name:40s} {r['value']:.5g} ± {r['stderr']:.2g}")
     for n in fit_.notes:
         print(f"note: {n}")
     print(f"plots (voltage, dV/dQ, dQ/dV), curves and JSON in {summary['output_folder']}")
@@ -326,6 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--columns", help=COLUMNS_HELP)
     s.add_argument("--cycle", type=int, help="only this cycle of the file's cycle column")
     s.add_argument("--step-index", type=int, help="only this step of the file's step column")
+    s.add_argument("--refine", metavar="NAMES",
+                   help="also fit these OCP stage values, comma-separated set names such as "
+                   "cathode.ocp.high.potential,anode.ocp.pore_filling.capacity")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_fit_ocv)
 
@@ -411,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
         kind = "warning" if issubclass(category, SimulationWarning) else category.__name__
         sys.stderr.write(f"{command}: {kind}: {message}\n")
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), remembered_interrupts():
         warnings.simplefilter("default", SimulationWarning)
         warnings.showwarning = show
         try:

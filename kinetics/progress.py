@@ -9,10 +9,38 @@ disabled, it costs nothing. Usage::
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+from collections.abc import Iterator
 from typing import IO
 
 from tqdm import tqdm
+
+#: Set by :func:`remembered_interrupts`' handler: a Ctrl-C that a compiled solver swallowed (its
+#: KeyboardInterrupt cleared inside the C++ call) still stops the run at the next unit of work.
+_PENDING = {"interrupt": False}
+
+
+@contextlib.contextmanager
+def remembered_interrupts() -> Iterator[None]:
+    """While active, SIGINT raises KeyboardInterrupt as usual and is also remembered, so that
+    :meth:`Progress.advance` raises it again if a solver swallowed it (the CLI runs every command
+    inside this; the previous handler is restored afterwards)."""
+    def handler(signum, frame):
+        _PENDING["interrupt"] = True
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        _PENDING["interrupt"] = False
 
 
 class Progress:
@@ -36,7 +64,11 @@ class Progress:
                          file=stream or sys.stderr, dynamic_ncols=True, mininterval=0.2)
 
     def advance(self, n: int = 1, status: str = "") -> None:
-        """Count ``n`` units done; ``status`` is shown after the bar."""
+        """Count ``n`` units done; ``status`` is shown after the bar. Raises KeyboardInterrupt
+        if a Ctrl-C was remembered but swallowed (see :func:`remembered_interrupts`)."""
+        if _PENDING["interrupt"]:
+            _PENDING["interrupt"] = False
+            raise KeyboardInterrupt
         if status:
             self._bar.set_postfix_str(status, refresh=False)
         self._bar.update(n)

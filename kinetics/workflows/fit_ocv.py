@@ -57,14 +57,15 @@ def plot_balance(fit: BalanceFit, path: str | Path, title: str) -> Path:
 
 def run_fit_ocv(file: str | Path, anode: str, cathode: str, out: str | Path = "kinetics-fit-ocv",
                 columns: Mapping[str, str] | str | None = None, cycle: int | None = None,
-                step_index: int | None = None) -> tuple[BalanceFit, dict[str, Any]]:
-    """Fit the balance of ``file`` with the OCPs of the sets ``anode`` and ``cathode``; write
+                step_index: int | None = None, refine: tuple[str, ...] = ()) -> tuple[BalanceFit, dict[str, Any]]:
+    """Fit the balance of ``file`` with the OCPs of the sets ``anode`` and ``cathode`` (and the
+    stage values ``refine``, set names such as ``cathode.ocp.high.potential``); write
     ``<stem>_balance.png`` (voltage, dV/dQ, dQ/dV), ``<stem>_balance.csv`` (data and fit) and
-    ``<stem>_balance.json``; returns the fit and the JSON summary."""
+    ``<stem>_balance.json``; returns the fit and the JSON summary (``refined`` holds the stage values)."""
     anode_ocp = HalfCell(anode, role="anode").working.material.ocp
     cathode_ocp = HalfCell(cathode, role="cathode").working.material.ocp
     frame = read_time_series(file, columns=columns, cycle=cycle, step_index=step_index)
-    fit = fit_balance(ocv_curves(frame, str(file)), anode_ocp, cathode_ocp, str(file))
+    fit = fit_balance(ocv_curves(frame, str(file)), anode_ocp, cathode_ocp, str(file), refine=tuple(refine))
     stem = Path(file).stem
     with output_folder(out) as (work, final):
         summary = {"file": str(file), "anode_set": anode, "cathode_set": cathode, **fit.to_json(),

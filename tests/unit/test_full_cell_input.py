@@ -101,3 +101,18 @@ def test_a_constant_voltage_phase_is_named_not_fitted_as_a_staircase(tmp_path):
     pd.DataFrame({"time_s": t, "current_A": current, "voltage_V": voltage}).to_csv(path, index=False)
     with pytest.raises(InvalidValueError, match="constant-voltage phase or a second protocol.*--step-index"):
         read_gcd(path, 1000.0, cell_kind="full")
+
+
+def test_balance_with_a_refined_stage_finds_the_stage_it_was_made_with():
+    """The hand-made curve of a cathode whose middle stage sits 60 mV above the set's: refining
+    that stage's potential with the balance finds it (exact data, so to 1e-4 V)."""
+    true_cathode = CATHODE.with_stage("middle", potential_V=CATHODE.stage("middle").potential_V + 0.06)
+    q = np.linspace(0.0, 0.9, 300)
+    v = true_cathode.potential(0.95 - q / 1.1, "desodiation") - ANODE.potential(0.05 + q, "sodiation")
+    frame = pd.DataFrame({"time_s": q * 3600 / 0.02, "current_A": 0.02, "voltage_V": v})
+    fit = fit_balance(ocv_curves(frame), ANODE, CATHODE, refine=("cathode.ocp.middle.potential",))
+    assert fit.values["cathode.ocp.middle.potential"] == pytest.approx(true_cathode.stage("middle").potential_V,
+                                                                       abs=1e-4)
+    assert fit.values["cathode_capacity_Ah"] == pytest.approx(1.1, rel=1e-4)
+    with pytest.raises(InvalidValueError, match="<anode|cathode>.ocp.<stage>"):
+        fit_balance(ocv_curves(frame), ANODE, CATHODE, refine=("cathode.middle.potential",))
