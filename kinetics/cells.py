@@ -423,7 +423,7 @@ class FullCell:
         how = (f"balanced at N/P {self.np_ratio:g} from simulated half-cell capacities (kinetics.design.balance)"
                if self.np_ratio is not None else "the state the cell was given")
         for name, v in zip(BALANCE_NAMES, [self.values()[n] for n in BALANCE_NAMES]):
-            if name not in base or self.np_ratio is not None:
+            if name not in base or base[name].value != v:  # the cell's own balance, not its sets' defaults
                 unit = internal_unit(name)
                 base[name] = Entry(float(v), "" if unit == "dimensionless" else unit, "derived", how)
         return ParameterSet(self.name if a is not c else a.name, "full-cell", base,
@@ -434,3 +434,8 @@ class FullCell:
 #: (its capacity at fixed area) and its sodium fraction at the start of a measured file.
 BALANCE_NAMES = ("anode.coating.loading", "cathode.coating.loading", "anode.initial_fraction",
                  "cathode.initial_fraction")
+
+#: What a measured potential of each kind of cell can be: the cell voltage, or one electrode's
+#: potential against a sodium reference electrode placed in the middle of the separator (a
+#: three-electrode cell): a half cell's carbon (``"working"``), a full cell's anode or cathode.
+POTENTIALS = {"half": ("cell", "working"), "full": ("cell", "anode", "cathode")}

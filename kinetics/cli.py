@@ -10,6 +10,9 @@ calibrate NAME  rerun a calibration against paper 000's numbers (``--write`` sto
 fit-ocp FILE    fit a multi-stage OCP to equilibrium potentials
 gitt FILE...    pulses and Weppner–Huggins diffusivity from GITT data
 fit DATA...     fit a parameter set to measured GCD curves, predict held-out curves
+fit-ocv FILE    a full cell's electrode balance from a slow charge/discharge
+cv FILE...      voltammograms at several scan rates: b-values, Dunn's split, Randles–Ševčík
+simulate-cv     virtual voltammograms of a parameter set (files that ``cv`` reads)
 
 Each command parses its arguments, calls the library and prints; bad input exits 2 with one
 line naming the field, the value and what is allowed.
@@ -33,10 +36,21 @@ from .fitting.report import text_report, write_outputs
 from .io.gcd import read_gcd
 from .progress import remembered_interrupts
 from .sets import available, describe, load
+from .units import convert
 from .validation import counts, run_calibration, stored_values, validate
 from .validation.calibrate import write as write_calibration
 from .validation.compare import STATUSES, format_table, rows_as_json
-from .workflows import Study, load_study, print_table, run_fit_ocp, run_fit_ocv, run_gitt, run_study
+from .workflows import (
+    Study,
+    load_study,
+    print_table,
+    run_cv,
+    run_fit_ocp,
+    run_fit_ocv,
+    run_gitt,
+    run_simulate_cv,
+    run_study,
+)
 
 
 def _print_json(obj) -> None:
@@ -158,6 +172,77 @@ def cmd_fit_ocv(args) -> int:
     return 0
 
 
+def _scan_rates(text: str | None) -> list[float] | None:
+    """``--scan-rates 0.1,0.2,0.5`` (mV/s) or with units (``100uV/s,0.5mV/s``) → mV/s."""
+    if text is None:
+        return None
+    out = []
+    for item in (t.strip() for t in text.split(",") if t.strip()):
+        m = re.fullmatch(r"([-+0-9.eE]+)\s*(.*)", item)
+        if not m:
+            raise InvalidValueError("--scan-rates", item, "numbers in mV/s or with a unit, e.g. 0.1,0.2,0.5 or 100uV/s")
+        value = _number("--scan-rates", m.group(1))
+        out.append(convert(value, m.group(2) or "mV/s", "mV/s", "--scan-rates") if m.group(2) else value)
+    return out
+
+
+def cmd_cv(args) -> int:
+    summary = run_cv(args.files, _scan_rates(args.scan_rates), args.mass_mg, args.area_cm2,
+                     args.concentration_mol_cm3, args.columns, args.cycle, args.out)
+    if args.json:
+        _print_json(summary)
+        return 0
+    print(f"{'file':28s} {'v [mV/s]':>9s} {'cycle':>5s} {'anodic peak':>20s} {'cathodic (vertex)':>20s} "
+          f"{'capacitive':>10s}")
+    for p in summary["peaks"]:
+        a, c = p["anodic"], p["cathodic"]
+        share = summary["capacitive_fraction"][f"{p['scan_rate_mV_s']:g}"]
+        print(f"{p['file']:28s} {p['scan_rate_mV_s']:9.4g} {p['cycle']:5d} "
+              f"{a['current_mA']:9.4g} mA {a['potential_V']:6.3f} V "
+              f"{c['current_mA']:9.4g} mA {c['potential_V']:6.3f} V {share * 100:9.1f} %")
+    for branch in ("anodic", "cathodic"):
+        b = summary["b_values"][branch]
+        ci = f" (95 % interval {b['interval'][0]:.3f}–{b['interval'][1]:.3f})" if b["interval"] else ""
+        print(f"b {branch:9s} {b['value']:.3f}{ci} from {b['n_scan_rates']} scan rates: {b['note']}")
+    if "randles_sevcik" in summary:
+        print(f"Randles–Ševčík D (apparent) {summary['randles_sevcik']['D_cm2_s']:.3g} cm²/s from the anodic peaks")
+    lav = summary["laviron"]
+    print(f"Laviron: alpha {lav['alpha']:.3f}, k_s {lav['k_s_per_s']:.3g} 1/s" if lav["applicable"] else
+          f"Laviron: not applicable ({lav['reason']})")
+    for n in summary["notes"]:
+        print(f"note: {n}")
+    for w in summary["warnings"]:
+        print(f"warning: {w}", file=sys.stderr)
+    print(f"plots (overlay, power law, b(V), Dunn's split), table and JSON in {summary['output_folder']}")
+    return 0
+
+
+def _window(text: str | None) -> tuple[float, float] | None:
+    """``--window LOW:HIGH`` [V]."""
+    if text is None:
+        return None
+    low, sep, high = text.partition(":")
+    if not sep:
+        raise InvalidValueError("--window", text, "LOW:HIGH in V, e.g. 0.01:2.5")
+    return _number("--window LOW", low), _number("--window HIGH", high)
+
+
+def cmd_simulate_cv(args) -> int:
+    rates = _scan_rates(args.scan_rates)
+    summary = run_simulate_cv(args.parameter_set, rates, _window(args.window), args.cycles, args.model, args.out,
+                              progress=not args.quiet)
+    if args.json:
+        _print_json(summary)
+        return 0
+    lo, hi = summary["window_V"]
+    print(f"{args.parameter_set} ({args.model}): {len(rates)} voltammograms, {summary['cycles']} cycle(s) "
+          f"{lo:g}–{hi:g} V from {summary['start_V']:.3f} V (the cell at rest), {summary['wall_time_s']:.1f} s")
+    for f in summary["files"]:
+        print(f"  {f}")
+    print(f"analyse them with: kinetics cv {' '.join(summary['files'])} --mass-mg {summary['mass_mg']:g}")
+    return 0
+
+
 def cmd_gitt(args) -> int:
     summary = run_gitt(args.files, mass_mg=args.mass_mg, radius_um=args.radius_um, area_cm2=args.area_cm2,
                        potential_column=args.potential_column, direction=args.direction,
@@ -193,6 +278,14 @@ def _number(flag: str, text: str) -> float:
         raise InvalidValueError(flag, text, "a number") from None
 
 
+def _potential_column(text: str) -> tuple[str | None, str]:
+    """``--potential-column [ELECTRODE=]HEADER`` → (electrode or None, header)."""
+    electrode, sep, header = text.partition("=")
+    if sep and electrode.strip() in ("cell", "anode", "cathode", "working"):
+        return electrode.strip(), header
+    return None, text
+
+
 def _fit_cell(parameter_set: str, model: str) -> HalfCell | FullCell:
     """A full cell for a set that describes both electrodes (its state stated by the set), else
     the set's half cell."""
@@ -213,11 +306,17 @@ def cmd_fit(args) -> int:
               file=sys.stderr)
     kind = "full" if full else "half"
 
-    def read(d):
-        return read_gcd(d, mass, one_c, columns=args.columns, step_index=args.step_index, cell_kind=kind)
+    potentials = [_potential_column(text) for text in (args.potential_column or [])] or [(None, None)]
 
-    data = [read(d) for d in args.data]
-    held_out = [read(d) for d in (args.predict or [])]
+    def read(d):
+        return [read_gcd(d, mass, one_c, columns=args.columns, step_index=args.step_index, cell_kind=kind,
+                         potential_column=column, potential=electrode) for electrode, column in potentials]
+
+    data = [x for d in args.data for x in read(d)]
+    held_out = [x for d in (args.predict or []) for x in read(d)]
+    if args.potential_column:
+        print("measured potentials: " + ", ".join(f"{d.label} is the {d.potential}'s" for d in data + held_out),
+              file=sys.stderr)
     if args.cycle:
         data = [d.select(cycles=tuple(args.cycle)) for d in data]
         held_out = [d.select(cycles=tuple(args.cycle)) for d in held_out]
@@ -336,6 +435,38 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_fit_ocv)
 
+    s = sub.add_parser("cv", help="voltammograms at several scan rates: peaks, b-values, b(V), Dunn's split",
+                       description="Cyclic voltammograms of one electrode at two or more scan rates (one file "
+                                   "each): plateau peaks, b-values of i_p = a·v^b with 95 % intervals, b(V), "
+                                   "Dunn's capacitive/diffusion split, Randles–Ševčík and Laviron analyses.")
+    s.add_argument("files", nargs="+", metavar="FILE",
+                   help="BioLogic .mpr/.mpt or CSV/Excel with potential, current, time and cycle number")
+    s.add_argument("--scan-rates", metavar="LIST", help="scan rate of each file in order (mV/s, or with units: "
+                   "100uV/s); default: measured from each file's potential–time slope (checked when stated)")
+    s.add_argument("--mass-mg", type=float, help="active mass [mg]: currents also in A/g")
+    s.add_argument("--area-cm2", type=float, help="electrode area [cm²] for Randles–Ševčík (with "
+                   "--concentration-mol-cm3; the same meaning as in kinetics gitt)")
+    s.add_argument("--concentration-mol-cm3", type=float,
+                   help="change of the sodium concentration in the solid [mol/cm³] for Randles–Ševčík")
+    s.add_argument("--cycle", type=int, help="the file's cycle to analyse (default the second, or the only one)")
+    s.add_argument("--columns", help=COLUMNS_HELP)
+    s.add_argument("--out", default="kinetics-cv", help="output folder (a new one if it exists)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_cv)
+
+    s = sub.add_parser("simulate-cv", help="virtual voltammograms of a parameter set (files kinetics cv reads)",
+                       description="Triangular sweeps of a half cell from its open-circuit potential at the "
+                                   "given scan rates, one CSV per scan rate (BioLogic's column names).")
+    s.add_argument("--parameter-set", required=True, help="a half-cell set (a name or a .json path)")
+    s.add_argument("--scan-rates", required=True, metavar="LIST", help="mV/s, or with units: 0.1,0.2,0.5,1,2")
+    s.add_argument("--window", metavar="LOW:HIGH", help="vertex potentials [V] (default the set's window)")
+    s.add_argument("--cycles", type=int, default=2, help="triangles per scan rate (default 2)")
+    s.add_argument("--model", default="SPMe", choices=["SPM", "SPMe", "DFN"])
+    s.add_argument("--out", default="kinetics-simulate-cv", help="output folder (a new one if it exists)")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--quiet", action="store_true", help="no progress output")
+    s.set_defaults(func=cmd_simulate_cv)
+
     s = sub.add_parser("gitt", help="GITT: pulses, Weppner–Huggins D, identification of OCP and D(x)")
     s.add_argument("files", nargs="+",
                    help="cycler files or a folder (CSV/Excel, BioLogic .mpr/.mpt, Neware .nda/.ndax): one "
@@ -391,6 +522,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default="kinetics-fit", help="output folder (a new one if it exists)")
     s.add_argument("--columns", help=COLUMNS_HELP)
     s.add_argument("--step-index", type=int, help="only this step of each file's step column")
+    s.add_argument("--potential-column", action="append", metavar="[ELECTRODE=]HEADER",
+                   help="three-electrode files: fit against this electrode's potential vs the reference "
+                        "instead of the cell voltage (repeatable: each file is read once per column), e.g. "
+                        "anode=Ece/V --potential-column cathode=Ewe/V; ELECTRODE is anode or cathode "
+                        "(full cells; by default the one whose range the column's median is in), working "
+                        "(half cells) or cell (the cell voltage)")
     s.add_argument("--json", action="store_true")
     s.add_argument("--quiet", action="store_true", help="no progress output")
     s.set_defaults(func=cmd_fit)

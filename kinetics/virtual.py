@@ -3,13 +3,16 @@
 Used to test and benchmark fitting and identification (recovery of known parameters) and as
 virtual experiments: GCD files (one per rate: a sodiation to the lower cut-off followed by a
 desodiation to the upper cut-off) and GITT pulse trains, sampled as the solver outputs them,
-with seeded Gaussian noise on the voltage, in the columns :data:`~kinetics.results.CYCLER_COLUMNS`.
+with seeded Gaussian noise on the voltage, in the columns :data:`~kinetics.results.CYCLER_COLUMNS`;
+cyclic voltammograms in the columns of an EC-Lab export (:data:`CV_COLUMNS`), which
+``kinetics cv`` reads.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +21,8 @@ import pandas as pd
 from ._files import write_new
 from .cells import HalfCell
 from .errors import InvalidValueError
-from .protocols import Step, gitt, rest
+from .progress import Progress
+from .protocols import Step, gitt, rest, triangular_sweep
 from .results import CYCLER_COLUMNS, Simulator, cycler_frame
 
 TIME, CURRENT, VOLTAGE = CYCLER_COLUMNS
@@ -114,3 +118,57 @@ def virtual_gitt(cell: HalfCell, pulse_mA_g: float = 50.0, pulse_min: float = 10
     frame[TIME] -= frame[TIME].iloc[0]
     frame[VOLTAGE] += np.random.default_rng(seed).normal(0.0, noise_mV * 1e-3, len(frame))
     return frame
+
+
+#: Columns of a virtual voltammogram: BioLogic's names, which the column grammar reads.
+CV_COLUMNS = ("time/s", "Ewe/V", "<I>/mA", "cycle number")
+#: Samples per millivolt of sweep in a virtual voltammogram.
+CV_SAMPLES_PER_mV = 0.5
+
+
+def virtual_cv(cell: HalfCell, scan_rates_mV_s: Sequence[float], window_V: tuple[float, float] | None = None,
+               cycles: int = 2, noise: float = 0.0, seed: int = 0, progress: bool = False) -> dict[float, pd.DataFrame]:
+    """Cyclic voltammograms of a half cell, one per scan rate [mV/s]: from the cell at rest at the
+    top of its window (its open-circuit potential), ``cycles`` triangles down to ``window_V[0]``
+    and up to ``window_V[1]`` (default the cell's window), a sample every 2 mV, anodic
+    (desodiation) current positive, in :data:`CV_COLUMNS` (cycle k = the k-th down-and-up
+    triangle). ``noise``: Gaussian current noise as a share of each sample's |current| (seeded).
+    """
+    lo, hi = window_V if window_V is not None else cell.window_V
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise InvalidValueError("CV window", (lo, hi), "LOW:HIGH with LOW < HIGH, in V")
+    c_lo, c_hi = cell.window_V
+    if lo < c_lo - 1e-9 or hi > c_hi + 1e-9:
+        raise InvalidValueError("CV window", f"{lo:g}:{hi:g} V", f"inside the set's window {c_lo:g}–{c_hi:g} V")
+    if not (isinstance(cycles, int) and cycles >= 1):
+        raise InvalidValueError("cycles", cycles, "a whole number of cycles >= 1")
+    if noise < 0:
+        raise InvalidValueError("noise", noise, "a share of the current >= 0")
+    rates = [float(r) for r in scan_rates_mV_s]
+    for r in rates:
+        if not (np.isfinite(r) and r > 0):
+            raise InvalidValueError("scan rate", r, "a positive rate in mV/s")
+    rng = np.random.default_rng(seed)
+    sim = Simulator(cell)
+    out = {}
+    with Progress(len(rates), "virtual CV", progress, unit="scan rate") as bar:
+        for rate in rates:
+            out[rate] = _one_cv(sim, cell, lo, hi, rate, cycles, noise, rng)
+            bar.advance(status=f"{rate:g} mV/s")
+    return out
+
+
+def _one_cv(sim: Simulator, cell: HalfCell, lo: float, hi: float, rate: float, cycles: int, noise: float,
+            rng: np.random.Generator) -> pd.DataFrame:
+    """One voltammogram: the triangles from where the cell is, a sample every 1/CV_SAMPLES_PER_mV mV."""
+    sweep = triangular_sweep(lo, hi, float(rate), cycles, start_V=None)
+    sweep = replace(sweep, sample_period_s=1.0 / (CV_SAMPLES_PER_mV * float(rate)))
+    table = sim.run((sweep,)).table
+    table = table[np.r_[True, np.diff(table["time_s"].to_numpy()) > 1e-6]]  # one sample where two legs meet
+    t = table["time_s"].to_numpy() - table["time_s"].iloc[0]
+    t_bp, _ = sweep.breakpoints(float(table["voltage_V"].iloc[0]))
+    leg = np.clip(np.searchsorted(t_bp, t, side="right") - 1, 0, len(t_bp) - 2)
+    current_mA = table["current_mA_g"].to_numpy() * cell.active_mass_mg * 1e-3
+    current_mA = current_mA * (1.0 + noise * rng.standard_normal(len(t)))
+    return pd.DataFrame({CV_COLUMNS[0]: t, CV_COLUMNS[1]: table["voltage_V"].to_numpy(),
+                         CV_COLUMNS[2]: current_mA, CV_COLUMNS[3]: leg // 2 + 1})

@@ -420,6 +420,9 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
         # the new one (HYSTERESIS_DECAY_RATE)
         warnings.filterwarnings("ignore", message="The definition of the hysteresis decay rate")
         model = names.model_class(cell.model)(opts)
+    # a sodium reference electrode in the middle of the separator: each electrode's potential
+    # against it (three-electrode measurements), names.potential_variable
+    model.insert_reference_electrode()
     if time_scales:
         scale = sum(pybamm.InputParameter(time_scale_input(k)) * pybamm.InputParameter(step_on_input(k))
                     for k in range(time_scales))

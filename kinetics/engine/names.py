@@ -18,6 +18,9 @@ from typing import Literal
 import pybamm
 from pybamm.parameters.lithium_ion_parameters import U_asymptote_approaching_zero, U_asymptotes
 
+from ..cells import POTENTIALS
+from ..errors import InvalidValueError
+
 CellKind = Literal["half", "full"]
 Direction = Literal["sodiate", "desodiate", "charge", "discharge"]
 
@@ -133,6 +136,19 @@ VARIABLES = {
     "voltage": "Voltage [V]",
     "charge": "Discharge capacity [A.h]",  # ∫I dt, a state of the model (+ = discharged)
 }
+
+def potential_variable(cell_kind: CellKind, potential: str) -> str:
+    """PyBaMM's variable of ``potential`` (one of :data:`kinetics.cells.POTENTIALS`) in a cell: ``"cell"`` is the
+    terminal voltage; an electrode's is PyBaMM's "3E potential" (its current-collector potential
+    minus the electrolyte potential at the reference electrode, :meth:`insert_reference_electrode`:
+    the electrode's OCP, overpotentials and its own part of the electrolyte's drop).
+    ``"working"`` is a half cell's carbon, ``"anode"``/``"cathode"`` a full cell's electrodes."""
+    allowed = POTENTIALS[cell_kind]
+    if potential not in allowed:
+        raise InvalidValueError(f"measured potential of a {cell_kind} cell", potential, f"one of {list(allowed)}")
+    if potential == "cell":
+        return VARIABLES["voltage"]
+    return f"{slot(cell_kind, potential)} electrode 3E potential [V]"
 
 
 def ocp_asymptote(sto):

@@ -40,7 +40,8 @@ class ReplayOutput:
     time_s : numpy.ndarray
         The step's output times [s from its start].
     voltage_V : numpy.ndarray
-        Cell voltage [V] at those times.
+        The replayed potential [V] at those times: the cell voltage, or an electrode's potential
+        against the reference electrode (:func:`~kinetics.engine.names.potential_variable`).
     sensitivities : numpy.ndarray or None
         dV/dp, shape (times, parameters), in the order of :attr:`Replayer.sensitivity_names`
         (the input names, then the initial sodium fraction).
@@ -86,7 +87,7 @@ class Replayer:
         pv.update({CURRENT_INPUT: pybamm.InputParameter(CURRENT_INPUT),
                    names.CELL["lower_cutoff"]: -100.0, names.CELL["upper_cutoff"]: 100.0})
         self._models = {}
-        self._solvers = {}
+        self._solvers: dict[tuple[bool, str], pybamm.IDAKLUSolver] = {}
         for sens in (False, True):
             sim = pybamm.Simulation(built.model.new_copy() if sens else built.model, parameter_values=pv)
             with warnings.catch_warnings():
@@ -95,14 +96,21 @@ class Replayer:
             model = sim.built_model
             model.events = []  # steps end at fixed times; cut-offs would stop a poor trial
             self._models[sens] = model
-            self._solvers[sens] = make_solver([names.VARIABLES["voltage"]])
         # the mass the steps' mA/g refer to (the data's): a loading varied as an input does not move it
         self.mass_g = (mass_mg if mass_mg is not None else
                        cell.active_mass_mg if self.half else cell.anode_mass_mg) * 1e-3
         self.cell_kind = "half" if self.half else "full"
 
+    def _solver(self, sensitivities: bool, variable: str) -> pybamm.IDAKLUSolver:
+        """The solver that outputs ``variable`` (one per measured potential: each output costs an
+        evaluation of its expression at every output time)."""
+        key = (sensitivities, variable)
+        if key not in self._solvers:
+            self._solvers[key] = make_solver([variable])
+        return self._solvers[key]
+
     def replay(self, steps: Sequence[ReplayStep], inputs: Mapping[str, float], initial_fraction: float | None,
-               sensitivities: bool) -> list[ReplayOutput]:
+               sensitivities: bool, potential: str = "cell") -> list[ReplayOutput]:
         """Solve ``steps`` in order from ``initial_fraction`` (half cells; a full cell starts from
         its balance, None) with ``inputs`` (input name → value); one :class:`ReplayOutput` per
         step that has output times. Currents are mA/g of the working electrode (half cell) or of
@@ -111,8 +119,12 @@ class Replayer:
 
         Raises ``pybamm.SolverError`` (or another exception from the solver) if a solve fails;
         callers turn that into a large finite residual.
+
+        ``potential``: what is output, the cell voltage (``"cell"``) or an electrode's potential
+        against a reference electrode (``"anode"``, ``"cathode"``; ``"working"`` in a half cell).
         """
-        model, solver = self._models[sensitivities], self._solvers[sensitivities]
+        variable = names.potential_variable(self.cell_kind, potential)
+        model, solver = self._models[sensitivities], self._solver(sensitivities, variable)
         base = {**inputs, **{n: 1.0 for n in self.scale_names}}
         if self.half:
             base[INITIAL_FRACTION_INPUT] = float(initial_fraction)
@@ -135,7 +147,7 @@ class Replayer:
                 raise pybamm.SolverError(f"the solver stopped early ({sol.termination})")
             if st.output_times_s is None:
                 continue
-            var = sol[names.VARIABLES["voltage"]]
+            var = sol[variable]
             keep = _match(sol.t - sol.t[0], st.output_times_s)
             S = None
             if sensitivities:

@@ -36,7 +36,7 @@ import numpy as np
 from scipy.optimize import least_squares
 from scipy.stats import qmc
 
-from ..cells import BALANCE_NAMES, FullCell, HalfCell
+from ..cells import BALANCE_NAMES, POTENTIALS, FullCell, HalfCell
 from ..errors import Interrupted, InvalidValueError
 from ..io.gcd import GCDData
 from ..progress import Progress
@@ -74,6 +74,9 @@ class CurveFit:
     #: Half-width of the 95 % prediction band [V] (predictions only): 1.96 σ of the model voltage
     #: from the fit's parameter covariance, linearised through the sensitivities.
     band_V: np.ndarray | None = None
+    #: What ``data_V``/``model_V`` are: the cell voltage or an electrode's potential against a
+    #: reference electrode (:data:`kinetics.cells.POTENTIALS`).
+    potential: str = "cell"
 
 
 @dataclass
@@ -187,12 +190,17 @@ def check_data(data: Sequence[GCDData], cell: HalfCell | FullCell, varied: Seque
     the sample taken at the instant the current switches. A full cell's specific quantities are
     per gram of anode.
     """
-    lo, hi = cell.window_V
     working = cell.working if isinstance(cell, HalfCell) else cell.anode_electrode
     q_model = working.material.ocp.total_capacity_mAh_g
     if isinstance(cell, FullCell) and not any(n in varied for n in BALANCE_NAMES[:2]):
         _check_full_cell_capacity(data, cell)
+    kind = "half" if isinstance(cell, HalfCell) else "full"
     for d in data:
+        if d.potential not in POTENTIALS[kind]:
+            raise InvalidValueError(f"{d.label}: measured potential", d.potential,
+                                    f"one of {list(POTENTIALS[kind])} for a {kind} cell")
+        lo, hi = (cell.window_V if d.potential in ("cell", "working") else
+                  getattr(cell, f"{d.potential}_half").window_V)
         for s in d.curves:
             v = s.voltage_V[residual_grid(s)]
             if v.min() < lo - WINDOW_TOLERANCE_V or v.max() > hi + WINDOW_TOLERANCE_V:
@@ -355,7 +363,7 @@ class Fitter:
                 model_V = data_V + FAILED_RESIDUAL_V if o is None else o.voltage_V
                 res.append(w * (model_V - data_V))
                 curves.append(CurveFit(d.label, seg.kind, seg.cycle, seg.current_mA_g,
-                                       grid * seg.current_mA_g / 3600.0, data_V, model_V))
+                                       grid * seg.current_mA_g / 3600.0, data_V, model_V, potential=d.potential))
         self.n_residuals += 1
         self._cache.update(residual_key=key, residual=(np.concatenate(res), curves), unsolved=unsolved)
         return self._cache["residual"]

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..analysis.ocv_balance import fit_balance, ocv_curves
 from ..cells import FullCell
+from ..errors import InvalidValueError
 from ..io.gcd import GCDData
 
 
@@ -31,6 +32,21 @@ def time_series(data: GCDData, mass_mg: float) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).drop_duplicates("time_s")
 
 
+def cell_voltage_data(data: Sequence[GCDData]) -> list[GCDData]:
+    """The cell-voltage curves among ``data``, including those of three-electrode files read once
+    for the anode's and once for the cathode's potential (the cell voltage is their difference
+    with the reference electrode's potential cancelled; contact resistance is not in it)."""
+    out = [d for d in data if d.potential == "cell"]
+    for a in (d for d in data if d.potential == "anode"):
+        c = next((d for d in data if d.potential == "cathode" and d.source == a.source
+                  and len(d.segments) == len(a.segments)
+                  and all(len(x.time_s) == len(y.time_s) for x, y in zip(d.segments, a.segments))), None)
+        if c is not None:
+            segments = tuple(replace(x, voltage_V=y.voltage_V - x.voltage_V) for x, y in zip(a.segments, c.segments))
+            out.append(replace(a, label=a.label.removesuffix("[anode]"), segments=segments, potential="cell"))
+    return out
+
+
 def balance_start(cell: FullCell, data: Sequence[GCDData], stages: Sequence[str] = (),
                   capacity_shares: dict[str, tuple[float, float]] | None = None) -> tuple[dict[str, float], str]:
     """Start values of :data:`~kinetics.cells.BALANCE_NAMES` (and of the OCP stage fields
@@ -38,7 +54,12 @@ def balance_start(cell: FullCell, data: Sequence[GCDData], stages: Sequence[str]
     curve (the one nearest equilibrium; its state at its start follows from the file's start by
     the charge passed before it), and a note saying so. ``capacity_shares``: see
     :func:`~kinetics.analysis.ocv_balance.fit_balance`."""
-    slowest, segment = min(((d, s) for d in data for s in d.curves if d.fitted(s)),
+    voltages = cell_voltage_data(data)
+    if not voltages:
+        raise InvalidValueError("data for the balance's start", [d.label for d in data],
+                                "a cell voltage, or both electrodes' potentials of a three-electrode file "
+                                "(or start values of the balance, --start NAME VALUE)")
+    slowest, segment = min(((d, s) for d in voltages for s in d.curves if d.fitted(s)),
                            key=lambda pair: pair[1].current_mA_g)
     one = replace(slowest, segments=(segment,))
     curves = ocv_curves(time_series(one, cell.anode_mass_mg), slowest.label)

@@ -204,7 +204,8 @@ class CurveModel:
                 if len(grid) > MODEL_POINTS:
                     grid = grid[_arc_length_subset(grid, seg.voltage_V[idx], MODEL_POINTS)]
             steps.append(ReplayStep(seg.kind, seg.current_mA_g, seg.duration_s, grid))
-        outs = self.replayer.replay(steps, inputs, float(values[x_key]) if fitted_x else x_default, sensitivities)
+        outs = self.replayer.replay(steps, inputs, float(values[x_key]) if fitted_x else x_default, sensitivities,
+                                    data.potential)
         result = []
         for o, grid in zip(outs, grids):
             v, S = o.voltage_V, o.sensitivities

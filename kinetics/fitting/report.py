@@ -22,8 +22,9 @@ from .fit import CurveFit, FitResult, band_mV  # noqa: E402
 _STYLE = {"font.size": 9, "axes.linewidth": 0.8, "lines.linewidth": 1.2, "figure.dpi": 100}
 
 
-def plot_overlay(curves: Sequence[CurveFit], path: str | Path, title: str) -> Path:
-    """Data (points) and model (lines) against specific capacity, with the residuals below."""
+def plot_overlay(curves: Sequence[CurveFit], path: str | Path, title: str, full_cell: bool = False) -> Path:
+    """Data (points) and model (lines) against specific capacity (of the anode in a full cell),
+    with the residuals below."""
     files = list(dict.fromkeys(c.file for c in curves))
     colours = plt.get_cmap("viridis")(np.linspace(0.05, 0.85, max(len(files), 1)))
     with plt.rc_context(_STYLE):
@@ -40,9 +41,13 @@ def plot_overlay(curves: Sequence[CurveFit], path: str | Path, title: str) -> Pa
                 ax.fill_between(c.capacity_mAh_g, c.model_V - c.band_V, c.model_V + c.band_V, color=col,
                                 alpha=0.25, lw=0, label="95 % band" if first else None)
             axr.plot(c.capacity_mAh_g, (c.model_V - c.data_V) * 1e3, "-", lw=0.7, color=col)
-        ax.set_ylabel("Voltage vs Na$^+$/Na [V]")
+        potentials = {c.potential for c in curves}
+        ax.set_ylabel("Cell voltage [V]" if potentials == {"cell"} and full_cell else
+                      "Voltage vs Na$^+$/Na [V]" if potentials <= {"cell", "working"} else
+                      "Electrode potential vs reference [V]" if "cell" not in potentials else
+                      "Cell voltage, electrode potential vs reference [V]")
         axr.set_ylabel("model − data [mV]")
-        axr.set_xlabel("Specific capacity [mAh g$^{-1}$]")
+        axr.set_xlabel("Specific capacity [mAh per g of anode]" if full_cell else "Specific capacity [mAh g$^{-1}$]")
         axr.axhline(0.0, color="0.4", lw=0.6)
         ax.legend(frameon=False, fontsize=6.5)
         ax.set_title(title, fontsize=9)
@@ -53,8 +58,10 @@ def plot_overlay(curves: Sequence[CurveFit], path: str | Path, title: str) -> Pa
 
 
 def curves_table(curves: Sequence[CurveFit]) -> pd.DataFrame:
-    """One row per compared sample: file, curve, capacity [mAh/g], data and model voltage [V]."""
-    frames = [pd.DataFrame({"file": c.file, "kind": c.kind, "cycle": c.cycle, "current_mA_g": c.current_mA_g,
+    """One row per compared sample: file, what its potential is (cell voltage or an electrode's),
+    curve, capacity [mAh/g], data and model voltage [V]."""
+    frames = [pd.DataFrame({"file": c.file, "potential": c.potential, "kind": c.kind, "cycle": c.cycle,
+                            "current_mA_g": c.current_mA_g,
                             "capacity_mAh_g": c.capacity_mAh_g, "data_V": c.data_V, "model_V": c.model_V,
                             **({"band_V": c.band_V} if c.band_V is not None else {})})
               for c in curves]
@@ -90,6 +97,7 @@ def write_outputs(result: FitResult, out: str | Path, predicted: dict[str, float
                   predicted_curves: Sequence[CurveFit] | None = None, extra: dict | None = None) -> dict:
     """Write the fit's files into a new folder ``out`` (or ``out-2``, … if it exists); returns
     the JSON summary (its ``output_folder`` names the folder)."""
+    full_cell = result.base_set.kind == "full-cell"
     with output_folder(out) as (tmp, target):
         summary = {**result.to_json(), **(extra or {})}
         if predicted is not None:
@@ -99,11 +107,11 @@ def write_outputs(result: FitResult, out: str | Path, predicted: dict[str, float
         pset.save(tmp / "fitted_set.json")
         summary["fitted_set"] = str(target / "fitted_set.json")
         plot_overlay(result.curves, tmp / "fit_overlay.png",
-                     f"{result.base_set.name} fit ({result.model}): RMSE {result.rmse_all_mV:.2f} mV")
+                     f"{result.base_set.name} fit ({result.model}): RMSE {result.rmse_all_mV:.2f} mV", full_cell)
         curves_table(result.curves).to_csv(tmp / "fit_curves.csv", index=False, float_format="%.8g")
         if predicted_curves:
             plot_overlay(predicted_curves, tmp / "predicted_overlay.png",
-                         f"prediction with the fitted set ({result.model})")
+                         f"prediction with the fitted set ({result.model})", full_cell)
             curves_table(predicted_curves).to_csv(tmp / "predicted_curves.csv", index=False,
                                                   float_format="%.8g")
         (tmp / "fit_report.txt").write_text(text_report(result, predicted, predicted_curves) + "\n",

@@ -220,7 +220,8 @@ def select_rows(table: pd.DataFrame, cols: list[Column], source: str, cycle: int
 def series_from_table(table: pd.DataFrame, path: Path, potential_column: str | None = None,
                       columns: Mapping[str, str] | str | None = None, cycle: int | None = None,
                       step_index: int | None = None) -> pd.DataFrame:
-    """``time_s``, ``current_A``, ``voltage_V`` of one exported table."""
+    """``time_s``, ``current_A``, ``voltage_V`` of one exported table, and ``cycle`` when the
+    table has a cycle column (BioLogic's ``cycle number``, Arbin's ``Cycle_Index``, …)."""
     cols = identify(table, parse_statement(columns), path.name)
     table = select_rows(table, cols, path.name, cycle, step_index)
     time = time_seconds(table, cols, path.name)
@@ -238,8 +239,15 @@ def series_from_table(table: pd.DataFrame, path: Path, potential_column: str | N
         pot = match[0] if match[0].role == "potential" else Column(match[0].header, match[0].name, "V", "potential")
     else:
         pot = pick(cols, "potential", path.name, "a column with a unit in V or mV")
-    return pd.DataFrame({"time_s": np.asarray(time, float), "current_A": _signed_current(table, cols, current),
-                         "voltage_V": values_in(table, pot, "V").to_numpy()})
+    frame = pd.DataFrame({"time_s": np.asarray(time, float), "current_A": _signed_current(table, cols, current),
+                          "voltage_V": values_in(table, pot, "V").to_numpy()})
+    try:  # the cycle number rides along when there is one column for it (CV analysis uses it)
+        cycle_column = pick(cols, "cycle", path.name)
+    except InvalidValueError:
+        cycle_column = None
+    if cycle_column is not None:
+        frame["cycle"] = values_in(table, cycle_column, "").to_numpy(float)
+    return frame
 
 
 def _signed_current(table: pd.DataFrame, cols: list[Column], current: Column) -> np.ndarray:
@@ -255,7 +263,8 @@ def _signed_current(table: pd.DataFrame, cols: list[Column], current: Column) ->
 
 def read_file(path: Path, potential_column: str | None = None, columns: Mapping[str, str] | str | None = None,
               cycle: int | None = None, step_index: int | None = None) -> pd.DataFrame:
-    """``time_s``, ``current_A``, ``voltage_V`` of one cycler file (native or exported)."""
+    """``time_s``, ``current_A``, ``voltage_V`` (and ``cycle`` if recorded) of one cycler file
+    (native or exported)."""
     path = Path(path)
     if not path.exists():
         raise InvalidValueError("FILE", str(path), "an existing file or folder")

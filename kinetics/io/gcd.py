@@ -28,6 +28,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ..cells import POTENTIALS
 from ..errors import InvalidValueError
 from ..protocols import Current
 from .columns import identify, parse_statement, pick, values_in
@@ -45,6 +46,9 @@ CURRENT_CHANGE_SHARE = 0.05
 LEVEL_SAMPLES = 25
 #: Fewest samples a sodiation or desodiation curve must have to be fitted.
 MIN_POINTS = 10
+#: A full cell's electrode potential whose median (vs a sodium reference) is below this is the
+#: anode's [V]: carbons sit at 0–1.5 V vs Na⁺/Na, sodium-ion cathodes at 2–4.5 V.
+ANODE_POTENTIAL_BELOW_V = 1.8
 
 
 def parse_data_argument(text: str) -> tuple[Path, Current | None]:
@@ -105,6 +109,10 @@ class GCDData:
     mass_mg: float | None = None
     dropped_rows: int = 0
     fitted_kinds: tuple[Kind, ...] = ("sodiate", "desodiate")
+    #: What the segments' voltage is: the cell voltage (``"cell"``), or one electrode's potential
+    #: against a reference electrode (``"anode"``/``"cathode"`` of a full cell, ``"working"`` of a
+    #: half cell), read from a three-electrode file's ``potential_column``.
+    potential: str = "cell"
 
     @property
     def curves(self) -> tuple[Segment, ...]:
@@ -139,18 +147,22 @@ class GCDData:
 
 # ----------------------------------------------------------------------------- reading
 def read_measurement(path: Path, columns: Mapping[str, str] | str | None = None, cycle: int | None = None,
-                     step_index: int | None = None) -> tuple[pd.DataFrame, bool]:
+                     step_index: int | None = None, potential_column: str | None = None) -> tuple[pd.DataFrame, bool]:
     """(``time_s``, ``current_A``, ``voltage_V``) of a cycler file, or a digitised
     (``capacity``, ``voltage``) table: returns the frame and whether it is a time series.
-    ``columns``, ``cycle``, ``step_index``: see :func:`kinetics.io.cycler.read_time_series`."""
+    ``columns``, ``cycle``, ``step_index``, ``potential_column``: see
+    :func:`kinetics.io.cycler.read_time_series`."""
     if not path.exists():
         raise InvalidValueError("DATA", str(path), "an existing file")
     if path.suffix.lower() in NATIVE_SUFFIXES:
-        return read_file(path, columns=columns, cycle=cycle, step_index=step_index), True
+        return read_file(path, potential_column, columns, cycle, step_index), True
     table = read_table(path, columns)
     statement = parse_statement(columns)
     if has_time_series(table, statement):
-        return series_from_table(table, path, None, statement, cycle, step_index), True
+        return series_from_table(table, path, potential_column, statement, cycle, step_index), True
+    if potential_column is not None:
+        raise InvalidValueError("--potential-column", potential_column,
+                                f"a column of a cycler time series ({path.name} is a capacity–voltage table)")
     cols = identify(table, statement, path.name)
     table = select_rows(table, cols, path.name, cycle, step_index)
     allowed = ("time, current and voltage columns with units (a cycler export), or capacity and voltage "
@@ -284,7 +296,8 @@ def _check_changing_current(segs: list[Segment], label: str) -> None:
 def read_gcd(text: str | Path, mass_mg: float | None = None, one_c_mA_g: float = 300.0,
              stated: Current | None = None, label: str | None = None,
              columns: Mapping[str, str] | str | None = None, step_index: int | None = None,
-             cell_kind: str = "half") -> GCDData:
+             cell_kind: str = "half", potential_column: str | None = None,
+             potential: str | None = None) -> GCDData:
     """Read one DATA argument (a path, optionally ``@`` a stated current) into :class:`GCDData`.
 
     Parameters
@@ -303,22 +316,49 @@ def read_gcd(text: str | Path, mass_mg: float | None = None, one_c_mA_g: float =
     cell_kind : {"half", "full"}
         A full cell's file: ``mass_mg`` is the anode's active mass and its charge sodiates the
         anode.
+    potential_column : str, optional
+        Header of the potential to read instead of the cell voltage: an electrode's potential
+        against the reference electrode of a three-electrode file (BioLogic's ``Ewe/V`` and
+        ``Ece/V``). The data's label gets the electrode in brackets, ``"cell.mpr[anode]"``.
+    potential : {"cell", "anode", "cathode", "working"}, optional
+        Whose potential ``potential_column`` is (:data:`kinetics.cells.POTENTIALS`; ``"cell"``:
+        it is the cell voltage). By default a half cell's carbon (``"working"``) and, in a full
+        cell, the anode if the column's median is below :data:`ANODE_POTENTIAL_BELOW_V` vs the
+        reference, else the cathode.
     """
     if cell_kind not in ("half", "full"):
         raise InvalidValueError("cell_kind", cell_kind, "'half' or 'full'")
+    allowed = list(POTENTIALS[cell_kind])
+    if potential is not None and potential not in allowed:
+        raise InvalidValueError(f"electrode whose potential a {cell_kind} cell's file holds", potential,
+                                f"one of {allowed}")
+    if potential is not None and potential_column is None:
+        raise InvalidValueError("potential_column", None, f"the header of the {potential}'s potential column")
     path, from_text = parse_data_argument(str(text)) if not isinstance(text, Path) else (text, None)
     stated = stated or from_text
     label = label or str(text)
     if mass_mg is not None and not (np.isfinite(mass_mg) and mass_mg > 0):
         raise InvalidValueError("active mass (--mass-mg)", mass_mg, "a positive mass in mg")
-    frame, is_series = read_measurement(path, columns, step_index=step_index)
+    frame, is_series = read_measurement(path, columns, step_index=step_index, potential_column=potential_column)
     frame, dropped = _clean(frame, path)
+    if potential_column is None:
+        potential = "cell"
+    else:
+        if potential is None:
+            median = float(np.median(frame["voltage_V"]))
+            potential = ("working" if cell_kind == "half" else
+                         "anode" if median < ANODE_POTENTIAL_BELOW_V else "cathode")
+        if potential != "cell":
+            label = f"{label}[{potential}]"
+    # the direction of the current from the data: an anode's (or a half cell's carbon's) potential
+    # falls while it is sodiated, a full cell's voltage and its cathode's potential rise
+    direction_kind = "half" if potential in ("anode", "working") else cell_kind
     if is_series:
         if not mass_mg:
             raise InvalidValueError("active mass (--mass-mg)", mass_mg,
                                     f"a positive mass in mg: {path.name} has a current in A, "
                                     "which becomes mA/g only with the active mass")
-        segs = segment_time_series(frame, mass_mg, label, path, cell_kind)
+        segs = segment_time_series(frame, mass_mg, label, path, direction_kind)
         if stated is not None:
             want = stated.mA_g(mass_mg, one_c_mA_g)
             for s in segs:
@@ -337,7 +377,7 @@ def read_gcd(text: str | Path, mass_mg: float | None = None, one_c_mA_g: float =
                 raise InvalidValueError("active mass (--mass-mg)", mass_mg,
                                         f"a positive mass in mg: {path.name}'s capacity is in mAh")
             frame = frame.assign(capacity=frame["capacity"] / (mass_mg * 1e-3))
-        segs = [digitised_segment(frame, current, path, cell_kind)]
+        segs = [digitised_segment(frame, current, path, direction_kind)]
     _check_changing_current(segs, label)
     for s in segs:
         if s.kind != "rest" and len(s.time_s) < MIN_POINTS:
@@ -345,4 +385,4 @@ def read_gcd(text: str | Path, mass_mg: float | None = None, one_c_mA_g: float =
                                     f"at least {MIN_POINTS} points per curve")
     if not any(s.kind != "rest" for s in segs):
         raise InvalidValueError(f"{label}", "only rests", "a file with a sodiation or desodiation")
-    return GCDData(label, tuple(segs), str(path), mass_mg, dropped)
+    return GCDData(label, tuple(segs), str(path), mass_mg, dropped, potential=potential)

@@ -12,7 +12,7 @@ databases that need the external ``mdbtools`` program; they raise an error askin
 Excel export, which the unit-aware reader handles (as it handles Landt's exports).
 
 Every reader returns ``time_s``, ``current_A`` and ``voltage_V`` columns: what was measured, in
-SI units, with the cycler's own current sign.
+SI units, with the cycler's own current sign (and BioLogic's ``cycle number`` as ``cycle``).
 """
 
 from __future__ import annotations
@@ -45,7 +45,10 @@ def _biologic(table: pd.DataFrame, path: Path, potential_column: str | None) -> 
     i = _pick(table.columns, ("I/mA", "<I>/mA"), path, "current")
     v = _pick(table.columns, (potential_column,) if potential_column else
               ("Ewe/V", "<Ewe>/V", "Ecell/V", "<Ewe/V>"), path, "potential")
-    return _frame(table[t], table[i].astype(float) * 1e-3, table[v])
+    frame = _frame(table[t], table[i].astype(float) * 1e-3, table[v])
+    if "cycle number" in table.columns:
+        frame["cycle"] = np.asarray(table["cycle number"], float)
+    return frame
 
 
 def read_mpr(path: Path, potential_column: str | None = None) -> pd.DataFrame:

@@ -251,10 +251,10 @@ def test_the_dfn_replays_its_own_file_and_its_sensitivities_have_a_fallback(tmp_
     # earlier set): the fallback answers with the same sensitivities and the failure is recorded
     replay = model.replayer.replay
 
-    def failing(steps, inputs, x0, sensitivities):
+    def failing(steps, inputs, x0, sensitivities, potential="cell"):
         if sensitivities:
             raise RuntimeError("IDA_ERR_FAIL: the error test failed repeatedly (forced by the test)")
-        return replay(steps, inputs, x0, sensitivities)
+        return replay(steps, inputs, x0, sensitivities, potential)
 
     monkeypatch.setattr(model.replayer, "replay", failing)
     outs = model.simulate(data, {}, sensitivities=True)

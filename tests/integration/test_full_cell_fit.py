@@ -1,5 +1,5 @@
 """Full-cell fitting (issue 12): recovery of a synthetic MPCC-1 // O3-Na0.9TMO2 cell at N/P 1.05,
-the electrode balance from a slow charge/discharge, and prediction bands.
+the electrode balance from a slow charge/discharge, prediction bands, and three-electrode files.
 
 The synthetic cell starts where a real full cell's test starts: at rest at the lower cut-off
 (1.5 V), reached from the balance's fully discharged state by a slow charge (so every file starts
@@ -11,18 +11,20 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from kinetics.analysis.ocv_balance import fit_balance, ocv_curves
 from kinetics.cells import FullCell
 from kinetics.cli import main
 from kinetics.design.balance import balanced
+from kinetics.engine import Replayer
 from kinetics.fitting import fit, make_parameters, predict
 from kinetics.fitting.fit import band_mV
-from kinetics.fitting.full_cell import balance_start
+from kinetics.fitting.full_cell import balance_start, cell_voltage_data
 from kinetics.io.cycler import read_time_series
 from kinetics.io.gcd import read_gcd
-from kinetics.protocols import Step
+from kinetics.protocols import ReplayStep, Step
 from kinetics.results import Simulator, cycler_frame
 
 RATES_mA_g = (20.0, 100.0, 300.0)
@@ -139,3 +141,110 @@ def test_fit_ocv_recovers_the_windows(tmp_path, capsys):
     assert summary["cathode"]["window"] == pytest.approx(list(result.windows["cathode"]), abs=1e-9)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["c25_balance.csv", "c25_balance.json",
                                                                      "c25_balance.png"]
+
+# ----------------------------------------------------------------------------- three-electrode files
+# A synthetic cell with a sodium reference electrode in the middle of the separator, charged and
+# discharged; the file holds what EC-Lab writes for such a cell (``Ewe/V``: the cathode, the working
+# electrode, against the reference; ``Ece/V``: the anode, the counter electrode; ``Ecell/V``), with
+# 1 mV of noise on each potential. The two electrodes' exchange currents are what the cell voltage
+# alone cannot separate (their overpotentials add up); against each electrode's own potential they
+# are recovered.
+THREE_E_RATE_mA_g = 300.0
+THREE_E_NOISE_mV = 1.0
+EXCHANGE = ("anode.kinetics.exchange_current_density", "cathode.kinetics.exchange_current_density")
+
+
+def _three_electrode_file(cell, path, seed: int = 0):
+    """A charge to 80 % of the smaller electrode's capacity, a rest and a discharge, logged every
+    few seconds as an EC-Lab export of a three-electrode cell."""
+    caps = cell.capacities_Ah()
+    current_A = THREE_E_RATE_mA_g * cell.anode_mass_mg * 1e-6
+    duration = 0.8 * min(caps["anode"], caps["cathode"]) / current_A * 3600.0
+    steps = [ReplayStep("rest", 0.0, 60.0, np.arange(0.0, 60.0, 5.0)),
+             ReplayStep("sodiate", THREE_E_RATE_mA_g, duration, np.linspace(0.0, duration, 300, endpoint=False)),
+             ReplayStep("rest", 0.0, 600.0, np.arange(0.0, 600.0, 10.0)),
+             ReplayStep("desodiate", THREE_E_RATE_mA_g, duration, np.linspace(0.0, duration, 301))]
+    replayer = Replayer(cell, [])
+    rng = np.random.default_rng(seed)
+    columns = {}
+    for header, potential in (("Ewe/V", "cathode"), ("Ece/V", "anode"), ("Ecell/V", "cell")):
+        outs = replayer.replay(steps, {}, None, False, potential)
+        columns[header] = np.concatenate([o.voltage_V for o in outs]) + rng.normal(0.0, THREE_E_NOISE_mV * 1e-3,
+                                                                                  sum(len(o.time_s) for o in outs))
+    starts = np.cumsum([0.0] + [s.duration_s for s in steps[:-1]])
+    time = np.concatenate([t0 + s.output_times_s for t0, s in zip(starts, steps)])
+    current = np.concatenate([np.full(len(s.output_times_s), {"rest": 0.0, "sodiate": 1.0, "desodiate": -1.0}
+                                      [s.direction] * current_A * 1e3) for s in steps])
+    pd.DataFrame({"time/s": time, "<I>/mA": current, **columns}).to_csv(path, sep="\t", index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def three_electrode(tmp_path_factory):
+    cell = _truth()
+    folder = tmp_path_factory.mktemp("three_electrode")
+    return cell, _three_electrode_file(cell, folder / "three_electrode.txt"), folder
+
+
+def test_reading_each_electrode(three_electrode):
+    """The anode's and the cathode's columns are told apart by their range, both give the
+    current's direction of the cell, and their difference is the cell voltage."""
+    cell, path, _ = three_electrode
+    mass = cell.anode_mass_mg
+    anode = read_gcd(path, mass, cell_kind="full", potential_column="Ece/V")
+    cathode = read_gcd(path, mass, cell_kind="full", potential_column="Ewe/V")
+    whole = read_gcd(path, mass, cell_kind="full", potential_column="Ecell/V", potential="cell")
+    assert (anode.potential, cathode.potential) == ("anode", "cathode")
+    assert anode.label.endswith("[anode]") and cathode.label.endswith("[cathode]")
+    kinds = [s.kind for s in anode.segments]
+    assert kinds == [s.kind for s in cathode.segments] == ["rest", "sodiate", "rest", "desodiate"]
+    # on charge (the anode sodiates) the anode's potential falls and the cathode's rises
+    charge = 1
+    assert anode.segments[charge].voltage_V[-1] < anode.segments[charge].voltage_V[0] - 0.5
+    assert cathode.segments[charge].voltage_V[-1] > cathode.segments[charge].voltage_V[0] + 0.5
+    (combined,) = cell_voltage_data([anode, cathode])
+    assert whole.label == combined.label == str(path)
+    for seg, ref in zip(combined.segments, whole.segments):
+        # three independent 1 mV noises: the difference of two is within 6 mV of the third
+        assert np.max(np.abs(seg.voltage_V - ref.voltage_V)) < 6 * THREE_E_NOISE_mV * 1e-3
+
+
+def test_wrong_electrode_and_column_are_clear_errors(three_electrode):
+    cell, path, _ = three_electrode
+    with pytest.raises(Exception, match="Ewx/V.*one of.*Ewe/V"):
+        read_gcd(path, cell.anode_mass_mg, cell_kind="full", potential_column="Ewx/V")
+    with pytest.raises(Exception, match="working.*one of \\['cell', 'anode', 'cathode'\\]"):
+        read_gcd(path, cell.anode_mass_mg, cell_kind="full", potential_column="Ewe/V", potential="working")
+
+
+@pytest.mark.slow
+def test_exchange_currents_from_each_electrodes_potential(three_electrode, capsys):
+    """Both exchange currents from 2.5× and 0.4× the truth: within 5 % and identifiable against
+    the two electrode potentials (``kinetics fit --potential-column``); against the cell voltage
+    alone they are correlated and uncertain."""
+    cell, path, folder = three_electrode
+    values = cell.values()
+    set_path = cell.pset.save(folder / "truth.json")
+    start = {EXCHANGE[0]: 2.5 * values[EXCHANGE[0]], EXCHANGE[1]: 0.4 * values[EXCHANGE[1]]}
+    argv = ["fit", str(path), "--parameter-set", str(set_path), "--vary", ",".join(EXCHANGE),
+            "--mass-mg", repr(cell.anode_mass_mg), "--potential-column", "anode=Ece/V",
+            "--potential-column", "cathode=Ewe/V", "--out", str(folder / "fit3e"), "--json", "--quiet"]
+    for name, value in start.items():
+        argv += ["--start", name, repr(value)]
+    assert main(argv) == 0
+    summary = json.loads(capsys.readouterr().out)
+    print(json.dumps({k: summary[k] for k in ("parameters", "rmse_mV", "not_identifiable")}, indent=1))
+    assert summary["not_identifiable"] == []
+    for name in EXCHANGE:
+        assert summary["parameters"][name]["value"] == pytest.approx(values[name], rel=0.05)
+    assert max(summary["rmse_mV"].values()) == pytest.approx(THREE_E_NOISE_mV, rel=0.15)
+
+    # the same two against the cell voltage of the same file: their overpotentials add up, so they
+    # come out nearly fully correlated and with standard errors many times larger
+    data = [read_gcd(path, cell.anode_mass_mg, cell_kind="full", potential_column="Ecell/V", potential="cell")]
+    alone = fit(cell, data, make_parameters(list(EXCHANGE), cell, start), max_evaluations=40)
+    print("cell voltage alone:", {n: f"{alone.values[n]:.4g} ± {alone.stderr[n]:.2g}" for n in EXCHANGE},
+          f"correlation {alone.correlation[0, 1]:.4f}")
+    assert abs(alone.correlation[0, 1]) > 0.99
+    for name in EXCHANGE:
+        assert alone.stderr[name] > 5 * summary["parameters"][name]["stderr"]

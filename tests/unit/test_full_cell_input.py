@@ -116,3 +116,63 @@ def test_balance_with_a_refined_stage_finds_the_stage_it_was_made_with():
     assert fit.values["cathode_capacity_Ah"] == pytest.approx(1.1, rel=1e-4)
     with pytest.raises(InvalidValueError, match="<anode|cathode>.ocp.<stage>"):
         fit_balance(ocv_curves(frame), ANODE, CATHODE, refine=("cathode.middle.potential",))
+
+
+def test_a_stated_balance_survives_the_set_it_is_saved_in(tmp_path):
+    """A full cell whose balance was stated (no N/P ratio) keeps it through its one set: both
+    loadings and both fractions, so the capacities are those of the cell, not of its sets."""
+    cell = _fit_cell("hakadi-18650", "SPMe")
+    stated = {"anode.coating.loading": 5.0, "cathode.coating.loading": 6.5, "anode.initial_fraction": 0.02,
+              "cathode.initial_fraction": 0.97}
+    moved = cell.with_values(stated)
+    again = _fit_cell(str(moved.pset.save(tmp_path / "moved.json")), "SPMe")
+    assert {n: again.values()[n] for n in stated} == stated
+    # capacity = loading × area × the material's capacity per gram, each electrode
+    for role in ("anode", "cathode"):
+        q = (moved.anode_electrode if role == "anode" else moved.cathode_electrode).material.ocp.total_capacity_mAh_g
+        assert again.capacities_Ah()[role] == pytest.approx(stated[f"{role}.coating.loading"] * 700.0 * q * 1e-6,
+                                                            rel=1e-12)
+
+
+def test_a_three_electrode_potential_column_is_named_and_checked(tmp_path):
+    """BioLogic's three-electrode columns: an electrode's potential is read by its header, the
+    electrode told by its range (or stated), and a column that is not there is named."""
+    t = np.arange(0.0, 3600.0, 10.0)
+    i = np.where(t < 1800.0, 2.0, -2.0)  # mA: charge, then discharge
+    anode = np.where(t < 1800.0, 0.9 - t / 1800.0 * 0.8, 0.1 + (t - 1800.0) / 1800.0 * 0.8)
+    cathode = np.where(t < 1800.0, 3.0 + t / 1800.0, 4.0 - (t - 1800.0) / 1800.0)
+    path = tmp_path / "3e.txt"
+    pd.DataFrame({"time/s": t, "<I>/mA": i, "Ewe/V": cathode, "Ece/V": anode,
+                  "Ecell/V": cathode - anode}).to_csv(path, sep="\t", index=False)
+    a = read_gcd(path, 10.0, cell_kind="full", potential_column="Ece/V")
+    c = read_gcd(path, 10.0, cell_kind="full", potential_column="Ewe/V")
+    assert (a.potential, c.potential) == ("anode", "cathode")
+    assert [s.kind for s in a.curves] == [s.kind for s in c.curves] == ["sodiate", "desodiate"]
+    assert a.curves[0].current_mA_g == pytest.approx(200.0)  # 2 mA on 10 mg of anode
+    with pytest.raises(InvalidValueError, match="'Ewx/V'.*one of 'time/s'"):
+        read_gcd(path, 10.0, cell_kind="full", potential_column="Ewx/V")
+    with pytest.raises(InvalidValueError, match="potential_column"):
+        read_gcd(path, 10.0, cell_kind="full", potential="anode")
+    half = read_gcd(path, 10.0, potential_column="Ece/V")
+    assert half.potential == "working" and half.curves[0].kind == "sodiate"  # the carbon's potential falls
+
+
+def test_a_real_three_electrode_file_reads_per_electrode():
+    """The measured LG M50 GITT (a three-electrode cell with a lithium reference; the reader does
+    not care which metal): each electrode's column is told apart by its range, all three
+    potentials give the same protocol, and cathode − anode is the file's own cell voltage."""
+    from kinetics.fitting.full_cell import cell_voltage_data
+
+    path = Path(__file__).resolve().parents[1] / "data" / "lgm50" / "GITT" / "pulse_5.csv"
+    mass = 10_000.0  # mg: only scales mA/g here
+    anode = read_gcd(path, mass, cell_kind="full", potential_column="Negative electrode potential [V]")
+    cathode = read_gcd(path, mass, cell_kind="full", potential_column="Positive electrode potential [V]")
+    cell = read_gcd(path, mass, cell_kind="full")
+    assert (anode.potential, cathode.potential, cell.potential) == ("anode", "cathode", "cell")
+    protocol = [(s.kind, s.current_mA_g, s.duration_s) for s in cell.segments]
+    assert [k for k, _, _ in protocol] == ["rest", "desodiate", "rest"]  # a discharge pulse
+    for d in (anode, cathode):
+        assert [(s.kind, s.current_mA_g, s.duration_s) for s in d.segments] == protocol
+    (difference,) = cell_voltage_data([anode, cathode])
+    for a, b in zip(difference.segments, cell.segments):
+        assert np.max(np.abs(a.voltage_V - b.voltage_V)) < 1e-5
