@@ -398,8 +398,7 @@ class FullCell:
         out = {}
         inventory = 0.0
         for role in ("anode", "cathode"):
-            stages = [n for n in v if n.startswith(f"{role}.ocp.") and n.endswith(".capacity")]
-            q = sum(v[n] for n in stages) * v[f"{role}.coating.loading"] * 1e-3 * area * 1e-3
+            q = convert.total_capacity_mAh_g(v, role) * v[f"{role}.coating.loading"] * 1e-3 * area * 1e-3
             out[role] = q
             inventory += v[convert.initial_fraction_name(role)] * q
         out["sodium_inventory"] = inventory

@@ -40,7 +40,7 @@ from ..cells import BALANCE_NAMES, POTENTIALS, FullCell, HalfCell
 from ..errors import Interrupted, InvalidValueError
 from ..io.gcd import GCDData
 from ..progress import Progress
-from ..sets import ParameterSet
+from ..sets import ParameterSet, convert
 from .model import GRID_POINTS, CurveModel, residual_grid
 from .parameters import Parameter, Parameters, Tie
 
@@ -262,13 +262,11 @@ def _built_for(cell: HalfCell | FullCell, problem: Parameters, set_names: Sequen
     set's values are kept, so that the OCP inverse's guess nodes are those of the set."""
     start = {n: v for n, v in problem.values(problem.start).items() if n in set_names}
     values = cell.values()
-    capacities = {n: v for n, v in start.items() if ".ocp." in n and n.endswith(".capacity")}
-    grows = False
-    for role in ("anode", "cathode"):
-        names = [n for n, v in values.items() if n.startswith(f"{role}.ocp.") and n.endswith(".capacity")]
-        if names and sum(capacities.get(n, values[n]) for n in names) > CAPACITY_GROWTH_REBUILD * sum(
-                values[n] for n in names):
-            grows = True
+    capacities = {n: v for role in ("anode", "cathode") for n, v in start.items()
+                  if n in convert.stage_capacity_names(start, role)}
+    grows = any(convert.total_capacity_mAh_g({**values, **capacities}, role)
+                > CAPACITY_GROWTH_REBUILD * convert.total_capacity_mAh_g(values, role)
+                for role in ("anode", "cathode") if convert.stage_capacity_names(values, role))
     # a full cell's loadings set its electrodes' thicknesses, which PyBaMM fixes at build time (a
     # varied loading then scales the active fraction only): build at the start's loadings
     loadings = {n: start[n] for n in BALANCE_NAMES[:2] if n in start and isinstance(cell, FullCell)

@@ -19,6 +19,7 @@ from ..analysis.ocv_balance import fit_balance, ocv_curves
 from ..cells import FullCell
 from ..errors import InvalidValueError
 from ..io.gcd import GCDData
+from ..sets import convert
 
 
 def time_series(data: GCDData, mass_mg: float) -> pd.DataFrame:
@@ -72,7 +73,7 @@ def balance_start(cell: FullCell, data: Sequence[GCDData], stages: Sequence[str]
     before = slowest.segments[:slowest.segments.index(segment)]
     charged_Ah = sum(sign[s.kind] * s.current_mA_g * s.duration_s / 3600.0 for s in before) * cell.anode_mass_mg * 1e-6
     for role, moves in (("anode", 1.0), ("cathode", -1.0)):
-        q = sum(v for n, v in values.items() if n.startswith(f"{role}.ocp.") and n.endswith(".capacity"))
+        q = convert.total_capacity_mAh_g(values, role)
         capacity = fit.values[f"{role}_capacity_Ah"]
         start[f"{role}.coating.loading"] = capacity * 1e6 / (q * area)
         x0 = fit.values[f"{role}_start_fraction"] - moves * charged_Ah / capacity  # back to the file's start

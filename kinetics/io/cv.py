@@ -11,6 +11,7 @@ measurement) and one current sign convention (anodic positive: IUPAC's, BioLogic
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,21 @@ def measured_scan_rate(time_s: np.ndarray, potential_V: np.ndarray) -> float:
     return float(np.median(np.abs(dE[moving] / dt[moving]))) * 1e3
 
 
+def stated_mass_mg(path: Path) -> float | None:
+    """The active mass an EC-Lab text export states in its header ("Mass of active material :
+    1,500 mg"), or None (0 means not entered in EC-Lab)."""
+    if path.suffix.lower() != ".mpt":
+        return None
+    with open(path, encoding="cp1252", errors="replace") as f:
+        head = [next(f, "") for _ in range(120)]
+    for line in head:
+        m = re.match(r"\s*Mass of active material\s*:\s*([0-9.,]+)\s*(mg|g)\b", line)
+        if m:
+            value = float(m.group(1).replace(",", ".")) * (1e3 if m.group(2) == "g" else 1.0)
+            return value if value > 0 else None
+    return None
+
+
 def read_cv(path: str | Path, scan_rate_mV_s: float | None = None, mass_mg: float | None = None,
             columns: Mapping[str, str] | str | None = None, potential_column: str | None = None) -> Voltammogram:
     """Read one voltammogram file.
@@ -95,7 +111,7 @@ def read_cv(path: str | Path, scan_rate_mV_s: float | None = None, mass_mg: floa
         The stated scan rate [mV/s]; checked against the potential–time slope (within
         :data:`SCAN_RATE_TOLERANCE`). By default the measured one is used (and said so).
     mass_mg : float, optional
-        Active mass [mg], for currents in A/g.
+        Active mass [mg], for currents in A/g; by default the one an EC-Lab ``.mpt`` header states.
     columns, potential_column : optional
         Units of unit-less columns, and which potential to read (see
         :func:`kinetics.io.cycler.read_time_series`).
@@ -132,5 +148,11 @@ def read_cv(path: str | Path, scan_rate_mV_s: float | None = None, mass_mg: floa
     if np.sum(i_mA[rising]) - np.sum(i_mA[~rising]) < 0:
         i_mA = -i_mA
         notes.append("current sign turned: the file records anodic (oxidising) current as negative")
+    header_mass = stated_mass_mg(path)
+    if mass_mg is None and header_mass is not None:
+        mass_mg = header_mass
+        notes.append(f"active mass {header_mass:g} mg from the file's header")
+    elif mass_mg is not None and header_mass is not None and abs(header_mass / mass_mg - 1) > 1e-3:
+        notes.append(f"the file's header states {header_mass:g} mg; {mass_mg:g} mg (--mass-mg) is used")
     return Voltammogram(path.name, t, E, i_mA, frame["cycle"].to_numpy(float).astype(int), used, measured, mass_mg,
                         tuple(notes))

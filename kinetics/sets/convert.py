@@ -105,6 +105,16 @@ def design_name(field: str, prefix: str = "cell") -> str:
     return f"{prefix}.{DESIGN_FIELDS[field]}"
 
 
+def stage_capacity_names(values: Mapping[str, Any], role: str) -> list[str]:
+    """Names of ``role``'s OCP stage capacities among ``values`` (``<role>.ocp.<stage>.capacity``)."""
+    return [n for n in values if n.startswith(f"{role}.ocp.") and n.count(".") == 3 and n.endswith(".capacity")]
+
+
+def total_capacity_mAh_g(values: Mapping[str, Any], role: str) -> float:
+    """Σ of ``role``'s stage capacities in ``values`` [mAh/g]: its material's total capacity."""
+    return float(sum(values[n] for n in stage_capacity_names(values, role)))
+
+
 def initial_fraction_name(role: str) -> str:
     return f"{role}.initial_fraction"
 

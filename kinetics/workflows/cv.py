@@ -66,6 +66,10 @@ def read_files(files: Sequence[str | Path], scan_rates_mV_s: Sequence[float] | N
     if len(set(np.round(scan, 9))) != len(scan):
         raise InvalidValueError("scan rates", [f"{v.label}: {v.scan_rate_mV_s:.4g} mV/s" for v in vs],
                                 "one file per scan rate")
+    masses = {v.label: v.mass_mg for v in vs if v.mass_mg is not None}
+    if masses and (len(masses) < len(vs) or max(masses.values()) > min(masses.values()) * (1 + 1e-3)):
+        raise InvalidValueError("active masses of the files", masses or None,
+                                "one mass for every file (files of one electrode; --mass-mg states it for all)")
     for end, edge in ((np.min, "lower"), (np.max, "upper")):
         found = [float(end(v.potential_V)) for v in vs]
         if max(found) - min(found) > WINDOW_TOLERANCE_V:

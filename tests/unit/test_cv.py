@@ -205,3 +205,17 @@ def test_a_reversed_file_is_read_with_a_note(tmp_path):
     straight, turned = read_cv(_csv(tmp_path, "s.csv", v)), read_cv(_csv(tmp_path, "t.csv", v, sign=-1.0))
     assert np.array_equal(straight.current_mA, turned.current_mA)
     assert any("sign turned" in n for n in turned.notes) and not any("sign" in n for n in straight.notes)
+
+
+def test_the_header_mass_is_used_and_files_of_different_electrodes_are_refused(tmp_path):
+    """EC-Lab states the active mass in its header: it is used (and said), and two files whose
+    headers state different masses are files of different electrodes."""
+    v = read_cv(FILES[0])
+    assert v.mass_mg == pytest.approx(1.5) and any("header" in n for n in v.notes)
+    other = tmp_path / "other_electrode.mpt"
+    other.write_bytes(FILES[1].read_bytes().replace(b"Mass of active material : 1,500 mg",
+                                                    b"Mass of active material : 2,400 mg"))
+    assert read_cv(other).mass_mg == pytest.approx(2.4)
+    with pytest.raises(InvalidValueError, match="active masses.*one mass for every file"):
+        read_files([FILES[0], other])
+    assert len(read_files([FILES[0], other], mass_mg=1.5)) == 2  # a stated mass settles it
