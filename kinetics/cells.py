@@ -134,7 +134,7 @@ class HalfCell:
         cell = HalfCell(model=self.model, working=parts.working, electrolyte=parts.electrolyte,
                         counter=parts.counter, design=parts.design)
         if self.source_set is not None:
-            changed = self.source_set.with_values(values, "assumed", "changed by HalfCell.with_values")
+            changed = self.source_set.with_values(values, "assumed", "changed by HalfCell.with_values", new=True)
             object.__setattr__(cell, "source_set", changed)
         return cell
 

@@ -187,8 +187,12 @@ def _scan_rates(text: str | None) -> list[float] | None:
 
 
 def cmd_cv(args) -> int:
+    if args.identify and not args.parameter_set:
+        raise InvalidValueError("--identify", "without --parameter-set", "--parameter-set NAME --identify")
+    vary = [n for n in args.vary.split(",") if n.strip()] if args.vary else None
     summary = run_cv(args.files, _scan_rates(args.scan_rates), args.mass_mg, args.area_cm2,
-                     args.concentration_mol_cm3, args.columns, args.cycle, args.out)
+                     args.concentration_mol_cm3, args.columns, args.cycle, args.out, args.parameter_set,
+                     args.identify, vary, args.model, progress=not args.json)
     if args.json:
         _print_json(summary)
         return 0
@@ -213,6 +217,17 @@ def cmd_cv(args) -> int:
         print(f"note: {n}")
     for w in summary["warnings"]:
         print(f"warning: {w}", file=sys.stderr)
+    if "identification" in summary:
+        ident = summary["identification"]
+        state = "converged" if ident["converged"] else "NOT converged"
+        print(f"identified from {len(ident['rmse_mA_per_file'])} "
+              f"file(s), {ident['model']}, cycles {ident['cycles_fitted']}: {ident['n_evaluations']} evaluations, "
+              f"{ident['wall_time_s']:.0f} s, {state}; RMSE {summary['rmse_mA']:.4g} mA")
+        for name, p in summary["parameters"].items():
+            print(f"  {name:45s} {p['value']:.4g} ± {p['stderr']:.2g}   (start {p['start']:.4g})")
+        for n in ident["notes"]:
+            print(f"  note: {n}")
+        print(f"identified set: {summary['output_folder']}/identified_set.json")
     print(f"plots (overlay, power law, b(V), Dunn's split), table and JSON in {summary['output_folder']}")
     return 0
 
@@ -230,7 +245,7 @@ def _window(text: str | None) -> tuple[float, float] | None:
 def cmd_simulate_cv(args) -> int:
     rates = _scan_rates(args.scan_rates)
     summary = run_simulate_cv(args.parameter_set, rates, _window(args.window), args.cycles, args.model, args.out,
-                              progress=not args.quiet)
+                              progress=not args.quiet, noise=args.noise)
     if args.json:
         _print_json(summary)
         return 0
@@ -239,6 +254,13 @@ def cmd_simulate_cv(args) -> int:
           f"{lo:g}–{hi:g} V from {summary['start_V']:.3f} V (the cell at rest), {summary['wall_time_s']:.1f} s")
     for f in summary["files"]:
         print(f"  {f}")
+    if "capacitive_fraction" in summary:
+        cf = summary["capacitive_fraction"]
+        print(f"capacitive share of cycle {cf['cycle']}, Dunn's estimate vs the model's own (double layer + "
+              "surface-limited):")
+        for rate, d in cf["by_scan_rate_mV_s"].items():
+            print(f"  {rate:>6s} mV/s  Dunn {d['dunn'] * 100:6.1f} %   model {d['model'] * 100:6.1f} %   "
+                  f"bias {d['bias'] * 100:+6.1f} points")
     print(f"analyse them with: kinetics cv {' '.join(summary['files'])} --mass-mg {summary['mass_mg']:g}")
     return 0
 
@@ -450,6 +472,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="change of the sodium concentration in the solid [mol/cm³] for Randles–Ševčík")
     s.add_argument("--cycle", type=int, help="the file's cycle to analyse (default the second, or the only one)")
     s.add_argument("--columns", help=COLUMNS_HELP)
+    s.add_argument("--parameter-set", help="a half-cell set (name or .json) for --identify")
+    s.add_argument("--identify", action="store_true",
+                   help="fit the set's half cell to all files at once (voltage-controlled replay from each "
+                   "file's start through the analysed cycle); writes identified_set.json")
+    s.add_argument("--vary", metavar="NAMES", help="with --identify: comma-separated set names or groups "
+                   "(default: the stage diffusivities, the exchange current, and the double layer and surface "
+                   "storage when the set has them)")
+    s.add_argument("--model", default="SPMe", choices=["SPM", "SPMe", "DFN"], help="with --identify")
     s.add_argument("--out", default="kinetics-cv", help="output folder (a new one if it exists)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_cv)
@@ -461,6 +491,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--scan-rates", required=True, metavar="LIST", help="mV/s, or with units: 0.1,0.2,0.5,1,2")
     s.add_argument("--window", metavar="LOW:HIGH", help="vertex potentials [V] (default the set's window)")
     s.add_argument("--cycles", type=int, default=2, help="triangles per scan rate (default 2)")
+    s.add_argument("--noise", type=float, default=0.0, metavar="SHARE",
+                   help="Gaussian current noise as a share of each sample's current, e.g. 0.01 (seeded; default 0)")
     s.add_argument("--model", default="SPMe", choices=["SPM", "SPMe", "DFN"])
     s.add_argument("--out", default="kinetics-simulate-cv", help="output folder (a new one if it exists)")
     s.add_argument("--json", action="store_true")

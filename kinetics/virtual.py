@@ -122,6 +122,10 @@ def virtual_gitt(cell: HalfCell, pulse_mA_g: float = 50.0, pulse_min: float = 10
 
 #: Columns of a virtual voltammogram: BioLogic's names, which the column grammar reads.
 CV_COLUMNS = ("time/s", "Ewe/V", "<I>/mA", "cycle number")
+#: Extra columns of a virtual voltammogram whose model has a double layer or surface storage: its
+#: own split of the (noise-free) current [mA, anodic positive]; they sum to the current.
+CV_SPLIT_COLUMNS = {"double_layer": "model double-layer current/mA", "surface": "model surface-limited current/mA",
+                    "diffusion": "model diffusion-limited current/mA"}
 #: Samples per millivolt of sweep in a virtual voltammogram.
 CV_SAMPLES_PER_mV = 0.5
 
@@ -168,7 +172,12 @@ def _one_cv(sim: Simulator, cell: HalfCell, lo: float, hi: float, rate: float, c
     t = table["time_s"].to_numpy() - table["time_s"].iloc[0]
     t_bp, _ = sweep.breakpoints(float(table["voltage_V"].iloc[0]))
     leg = np.clip(np.searchsorted(t_bp, t, side="right") - 1, 0, len(t_bp) - 2)
-    current_mA = table["current_mA_g"].to_numpy() * cell.active_mass_mg * 1e-3
+    to_mA = cell.active_mass_mg * 1e-3
+    current_mA = table["current_mA_g"].to_numpy() * to_mA
     current_mA = current_mA * (1.0 + noise * rng.standard_normal(len(t)))
-    return pd.DataFrame({CV_COLUMNS[0]: t, CV_COLUMNS[1]: table["voltage_V"].to_numpy(),
-                         CV_COLUMNS[2]: current_mA, CV_COLUMNS[3]: leg // 2 + 1})
+    frame = pd.DataFrame({CV_COLUMNS[0]: t, CV_COLUMNS[1]: table["voltage_V"].to_numpy(),
+                          CV_COLUMNS[2]: current_mA, CV_COLUMNS[3]: leg // 2 + 1})
+    for key, column in CV_SPLIT_COLUMNS.items():  # the model's own split (noise-free), if it has one
+        if f"{key}_current_mA_g" in table:
+            frame[column] = table[f"{key}_current_mA_g"].to_numpy() * to_mA
+    return frame

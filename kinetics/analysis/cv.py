@@ -320,3 +320,33 @@ def laviron(scan_rates_mV_s: Sequence[float], anodic_V: Sequence[float], cathodi
              - alpha * (1 - alpha) * f * dE / np.log(10))
     k = 10 ** log_k
     return Laviron(float(alpha), float(10 ** np.mean(log_k)), k, bool(np.all(n * dE > LAVIRON_MIN_SEPARATION_V)))
+
+
+@dataclass(frozen=True)
+class ScanRateStudy:
+    """Voltammograms at several scan rates analysed together: each file's plateau peaks, the
+    anodic and cathodic power laws, each file's branches and Dunn's split."""
+
+    cycles: dict[str, int]
+    peaks: list[Peaks]
+    anodic: PowerLaw
+    cathodic: PowerLaw
+    pairs: list[tuple[Branch, Branch]]
+    split: DunnSplit
+
+    @property
+    def scan_rates_mV_s(self) -> np.ndarray:
+        return np.array([p.scan_rate_mV_s for p in self.peaks])
+
+
+def scan_rate_study(vs: Sequence[Voltammogram], cycle: int | None = None) -> ScanRateStudy:
+    """Peaks, b-values and Dunn's split of ``vs`` (cycle ``cycle`` of each, default
+    :func:`default_cycle`)."""
+    cycles = {v.label: (cycle if cycle is not None else default_cycle(v)) for v in vs}
+    peaks = [plateau_peaks(v, cycles[v.label]) for v in vs]
+    rates = np.array([p.scan_rate_mV_s for p in peaks])
+    anodic = power_law(rates, [p.anodic_mA for p in peaks], "anodic peak current")
+    cathodic = power_law(rates, [p.cathodic_mA for p in peaks], "cathodic plateau current")
+    pairs = [branches(x, cycles[x.label]) for x in vs]
+    split = dunn_split(rates, [c for c, _ in pairs], [a for _, a in pairs])
+    return ScanRateStudy(cycles, peaks, anodic, cathodic, pairs, split)

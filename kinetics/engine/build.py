@@ -129,9 +129,41 @@ InitialFraction = Callable[[list, list, list, Any, int], Any]
 HYSTERESIS_DECAY_RATE = 200.0
 
 
+#: Diffusion time R²/D [s] of the surface phase (sodium stored at particle surfaces, PyBaMM's
+#: secondary particle phase): short against any sweep or step, so that phase is limited by its
+#: interfacial kinetics, not by solid diffusion (PyBaMM needs Fickian diffusion in every phase).
+SURFACE_DIFFUSION_TIME_S = 0.01
+#: Double-layer capacitance [F/m² of the surface PyBaMM sees] given to an electrode that states
+#: none (the sodium foil of a half cell; the other electrode of a full cell) once one electrode
+#: has a double layer: PyBaMM's differential surface form divides by it in every electrode.
+#: 0.1 F/m² = 10 µF/cm², the middle of the 5–20 µF/cm² usual for carbon and metal electrodes
+#: (Bard & Faulkner, Electrochemical Methods, 2nd ed., ch. 13; assumed for these surfaces).
+UNSTATED_DOUBLE_LAYER_F_M2 = 0.1
+#: PyBaMM's key prefixes of an electrode's two particle phases: the bulk (diffusion-limited) and
+#: the surface (surface-limited) storage.
+PHASE_PREFIXES = ("Primary: ", "Secondary: ")
+#: Keys of :func:`names.electrode_keys` that belong to a particle phase (the rest to the electrode).
+PHASE_KEYS = ("diffusivity", "exchange_current", "c_max", "c_init", "active_fraction", "radius", "entropic",
+              "ocp", "ocp_sodiation", "ocp_desodiation", "hysteresis_decay_sod", "hysteresis_decay_desod",
+              "hysteresis_initial")
+
+
+@dataclass(frozen=True)
+class ElectrodeBuild:
+    """What building one electrode gives the model: PyBaMM values, concentration scales, and the
+    structure that decides PyBaMM's options."""
+
+    values: dict
+    c_ref: float
+    c_true: float
+    hysteresis: tuple[bool, ...]  # per particle phase (one phase, or bulk and surface)
+    double_layer: bool
+    weights: tuple = (1.0,)  # each phase's share of the electrode's capacity (may be symbols)
+
+
 def _electrode_values(electrode: Electrode, slot: str, P: _Inputs,
                       x_initial: InitialFraction, c_e_ref: float,
-                      branch: str = "desodiation") -> tuple[dict, float, float, bool]:
+                      branch: str = "desodiation") -> ElectrodeBuild:
     role, material = electrode.role, electrode.material
     if material.transfer_coefficient != SYMMETRIC_TRANSFER_COEFFICIENT:
         raise InvalidValueError(convert.material_name(role, "transfer_coefficient"), material.transfer_coefficient,
@@ -145,7 +177,6 @@ def _electrode_values(electrode: Electrode, slot: str, P: _Inputs,
     hyst = P(hyst_name, ocp.hysteresis_V)
     has_hysteresis = hyst_name in P.inputs or ocp.hysteresis_V > 0
     total = sum(caps)
-    fractions = [c / total for c in caps]
     rho = material.density_g_cm3
     c_true = specific_capacity_to_concentration(total, rho)
     c_true_built = specific_capacity_to_concentration(ocp.total_capacity_mAh_g, rho)
@@ -156,12 +187,27 @@ def _electrode_values(electrode: Electrode, slot: str, P: _Inputs,
     T = ocp.temperature_K
     idx = ocp.hysteresis_index
 
+    # Surface storage: a share s of the first (surface) stage in a second particle phase whose
+    # sodium does not diffuse. Both phases have the material's density and full concentration,
+    # so each phase's volume share is its capacity share; at rest both sit at one potential,
+    # and the sum of their isotherms is the material's OCP.
+    share_name = convert.material_name(role, "surface_storage_fraction")
+    surface = share_name in P.inputs or material.surface_storage_fraction > 0
+    if surface:
+        s = P(share_name, material.surface_storage_fraction)
+        phase_caps = [[c * (1 - s) if j == 0 else c for j, c in enumerate(caps)],
+                      [c * s if j == 0 else 0.0 * c for j, c in enumerate(caps)]]
+    else:
+        phase_caps = [caps]
+    robust = surface or any(name.startswith(f"{role}.ocp.") for name in P.inputs)
+
     def x_of(sto):
         return sto * c_ref / c_true
 
     n = len(stages)
-    if any(name.startswith(f"{role}.ocp.") for name in P.inputs):
-        # parameters will change: the robust default guess and six Newton steps
+    if robust:
+        # parameters will change, or a phase holds part of the stages: the robust default guess
+        # and six Newton steps (the compact inverse is verified for the whole material only)
         nodes, steps, bound = ocp.nodes, NEWTON_STEPS, MAX_STEP_V
     else:  # fixed parameters: the cheapest inverse verified to 1 µV over the window in use
         pots_f = [s.potential_V for s in stages]
@@ -174,7 +220,7 @@ def _electrode_values(electrode: Electrode, slot: str, P: _Inputs,
         extra = {} if xp is None else {"xp": xp}
         return potential_from_stoichiometry(x, p[:n], p[n:2 * n], p[2 * n:], T, nodes, steps, bound, **extra)
 
-    def U(branch):
+    def U(fractions, branch):
         # One node name per OCP: PyBaMM may evaluate the OCP again when it processes an output
         # variable lazily (the DFN's electrode potential is scaled by the initial OCP); equal
         # names give equal node ids, so that second evaluation still finds the model's states.
@@ -209,15 +255,22 @@ def _electrode_values(electrode: Electrode, slot: str, P: _Inputs,
         d_width = P(dname("minimum_width"), D.minimum_width)
         d_Ea = P(dname("activation_energy_J_mol"), D.activation_energy_J_mol)
 
-        def diffusivity(sto, T_):
-            return d_scale * stage_diffusivity(x_of(sto), T_, fractions, pots, widths, d_stage, d_min_U,
-                                               d_depth, d_width, d_Ea)
+        def diffusivity_of(phase_fractions):  # the law in terms of the phase's own sodium fraction
+            def diffusivity(sto, T_):
+                return d_scale * stage_diffusivity(x_of(sto), T_, phase_fractions, pots, widths, d_stage, d_min_U,
+                                                   d_depth, d_width, d_Ea)
+            return diffusivity
     else:
         d_val = P(dname("value_m2_s"), D.value_m2_s)
         d_Ea = P(dname("activation_energy_J_mol"), D.activation_energy_J_mol)
 
-        def diffusivity(sto, T_):
-            return d_scale * d_val * arrhenius(T_, d_Ea) + 0.0 * sto
+        def diffusivity_of(phase_fractions):
+            def diffusivity(sto, T_):
+                return d_scale * d_val * arrhenius(T_, d_Ea) + 0.0 * sto
+            return diffusivity
+
+    def surface_diffusivity(sto, T_):
+        return R0 ** 2 / SURFACE_DIFFUSION_TIME_S + 0.0 * sto
 
     j0_ref = P(convert.material_name(role, "exchange_current_A_m2"), material.exchange_current_A_m2)
     j0_Ea = P(convert.material_name(role, "exchange_current_activation_J_mol"),
@@ -236,27 +289,53 @@ def _electrode_values(electrode: Electrode, slot: str, P: _Inputs,
 
     k = names.electrode_keys(slot)
     values = {
-        k["diffusivity"]: diffusivity,
-        k["exchange_current"]: exchange_current,
-        k["c_max"]: c_ref,
-        k["c_init"]: x_initial(fractions, pots, widths, hyst, idx) * c_true,
         k["thickness"]: electrode.thickness_m,
-        k["active_fraction"]: active_fraction,
         k["porosity"]: electrode.coating.porosity,
-        k["radius"]: R0,
         k["conductivity"]: material.conductivity_S_m,
-        k["entropic"]: 0.0,
         k["bruggeman_e"]: electrode.coating.bruggeman,
         k["bruggeman_s"]: 0.0,
-        k["ocp"]: U("mean"),
     }
-    if has_hysteresis:
-        values[k["ocp_sodiation"]] = U("sodiation")
-        values[k["ocp_desodiation"]] = U("desodiation")
-        values[k["hysteresis_decay_sod"]] = HYSTERESIS_DECAY_RATE
-        values[k["hysteresis_decay_desod"]] = HYSTERESIS_DECAY_RATE
-        values[k["hysteresis_initial"]] = names.HYSTERESIS_STATE[branch]
-    return values, c_ref, c_true_built, has_hysteresis
+    fractions = [c / total for c in caps]
+    x_start = x_initial(fractions, pots, widths, hyst, idx)  # the whole material's
+    if surface:  # each phase in equilibrium with the potential of that state
+        U_start = Kernel(kernel, x_start, *fractions, *branch_shift(pots, idx, hyst, branch), *widths)
+    weights, hysteresis = [], []
+    for number, pc in enumerate(phase_caps):
+        q = sum(pc)
+        weight = q / total if surface else 1.0
+        f_phase = [c / q for c in pc]
+        phase_hyst = has_hysteresis and (number == 0 or idx == 0)
+        phase = {
+            k["diffusivity"]: diffusivity_of(f_phase) if number == 0 else surface_diffusivity,
+            k["exchange_current"]: exchange_current,
+            k["c_max"]: c_ref,
+            k["c_init"]: (stoichiometry_from_potential(U_start, f_phase, branch_shift(pots, idx, hyst, branch),
+                                                       widths, T) if surface else x_start) * c_true,
+            k["active_fraction"]: active_fraction * weight,
+            k["radius"]: R0,
+            k["entropic"]: 0.0,
+            k["ocp"]: U(f_phase, "mean"),
+        }
+        if phase_hyst:
+            phase[k["ocp_sodiation"]] = U(f_phase, "sodiation")
+            phase[k["ocp_desodiation"]] = U(f_phase, "desodiation")
+            phase[k["hysteresis_decay_sod"]] = HYSTERESIS_DECAY_RATE
+            phase[k["hysteresis_decay_desod"]] = HYSTERESIS_DECAY_RATE
+            phase[k["hysteresis_initial"]] = names.HYSTERESIS_STATE[branch]
+        prefix = PHASE_PREFIXES[number] if surface else ""
+        values |= {prefix + key if any(key == k[p] for p in PHASE_KEYS) else key: v for key, v in phase.items()}
+        weights.append(weight)
+        hysteresis.append(phase_hyst)
+    double_layer = material.double_layer_F_g > 0 or any(
+        convert.material_name(role, f) in P.inputs for f in ("double_layer_F_m2", "surface_area_m2_g"))
+    if double_layer:
+        # PyBaMM's capacitance is per unit of particle surface (a = 3ε/R per volume); the
+        # material's is per unit of its specific surface area S: C_PyBaMM = C·S / (3/(ρR))
+        C = P(convert.material_name(role, "double_layer_F_m2"), material.double_layer_F_m2)
+        S = P(convert.material_name(role, "surface_area_m2_g"), material.surface_area_m2_g)
+        geometric_m2_g = 3.0 / (rho * 1e6 * R0)
+        values[names.double_layer_key(slot)] = C * S / geometric_m2_g
+    return ElectrodeBuild(values, c_ref, c_true_built, tuple(hysteresis), double_layer, tuple(weights))
 
 
 def _electrolyte_values(el: Electrolyte, P: _Inputs) -> dict:
@@ -336,7 +415,7 @@ def input_names(cell: HalfCell | FullCell) -> list[str]:
 
 
 def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fraction_input: bool = False,
-          start: str = "desodiated", time_scales: int = 0) -> BuiltModel:
+          start: str = "desodiated", time_scales: int = 0, voltage_control: bool = False) -> BuiltModel:
     """Build the PyBaMM model and parameter values of ``cell``.
 
     Parameters
@@ -359,6 +438,9 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
         Solved for a fixed duration T_k with s_k = 1, step k then lasts s_k·T_k in physical time,
         so the solver's sensitivities with respect to s_k are those with respect to the step's
         end time: exact event-time sensitivities (:mod:`kinetics.fitting.capacity`).
+    voltage_control : bool
+        The cell voltage is imposed (PyBaMM's ``"operating mode": "voltage"``, its "Voltage
+        function [V]" to be given) and the current is solved for: replays of voltammograms.
     """
     if start not in STARTS:
         raise UnknownNameError("starting state", start, STARTS)
@@ -370,9 +452,8 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
         lo, hi = cell.window_V
         x0 = (_fixed_fraction(pybamm.InputParameter(INITIAL_FRACTION_INPUT)) if initial_fraction_input
               else _window_edge(hi, "desodiation") if start == "desodiated" else _window_edge(lo, "sodiation"))
-        ev, c_ref, c_true, hyst = _electrode_values(cell.working, slot, P, x0,
-                                                    cell.electrolyte.concentration_mol_m3,
-                                                    "sodiation" if start == "sodiated" else "desodiation")
+        eb = _electrode_values(cell.working, slot, P, x0, cell.electrolyte.concentration_mol_m3,
+                               "sodiation" if start == "sodiated" else "desodiation")
         j0_Na = P(convert.counter_name("exchange_current_A_m2"), cell.counter.exchange_current_A_m2)
         Ea_Na = P(convert.counter_name("activation_energy_J_mol"), cell.counter.activation_energy_J_mol)
         c_e0 = cell.electrolyte.concentration_mol_m3
@@ -384,10 +465,12 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
             cn["molar_volume"]: SODIUM_MOLAR_VOLUME_M3_MOL,
         }
         capacity_Ah = cell.working.material.ocp.total_capacity_mAh_g * cell.active_mass_mg * 1e-6
-        values = {**ev, **counter, **_electrolyte_values(cell.electrolyte, P),
+        values = {**eb.values, **counter, **_electrolyte_values(cell.electrolyte, P),
                   **_cell_values(cell, P, capacity_Ah)}
-        opts = names.options("half", {slot: hyst}, contact_resistance=True)
-        scales, true, slots = {cell.role: c_ref}, {cell.role: c_true}, {cell.role: slot}
+        if eb.double_layer:  # PyBaMM's surface form then needs the sodium foil's double layer too
+            values[names.double_layer_key("Negative")] = UNSTATED_DOUBLE_LAYER_F_M2
+        builds = {slot: eb}
+        scales, true, slots = {cell.role: eb.c_ref}, {cell.role: eb.c_true}, {cell.role: slot}
     elif isinstance(cell, FullCell):
         if initial_fraction_input or start != "desodiated":
             raise InvalidValueError("starting state", start, "the balance's for a full cell (its initial fractions "
@@ -401,18 +484,25 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
         sa, sc = names.slot("full", "anode"), names.slot("full", "cathode")
         x_a = P(convert.initial_fraction_name("anode"), b.anode_initial_fraction)
         x_c = P(convert.initial_fraction_name("cathode"), b.cathode_initial_fraction)
-        ea, c_ref_a, c_true_a, ha = _electrode_values(anode, sa, P, _fixed_fraction(x_a),
-                                                      cell.anode_half.electrolyte.concentration_mol_m3)
-        ec, c_ref_c, c_true_c, hc = _electrode_values(cathode, sc, P, _fixed_fraction(x_c),
-                                                      cell.cathode_half.electrolyte.concentration_mol_m3)
+        ea = _electrode_values(anode, sa, P, _fixed_fraction(x_a), cell.anode_half.electrolyte.concentration_mol_m3)
+        ec = _electrode_values(cathode, sc, P, _fixed_fraction(x_c),
+                               cell.cathode_half.electrolyte.concentration_mol_m3)
         capacity_Ah = b.cyclable_mAh_cm2 * cell.design.area_cm2 * 1e-3
-        values = {**ea, **ec, **_electrolyte_values(cell.electrolyte, P), **_cell_values(cell, P, capacity_Ah)}
-        opts = names.options("full", {sa: ha, sc: hc}, contact_resistance=True)
-        scales = {"anode": c_ref_a, "cathode": c_ref_c}
-        true = {"anode": c_true_a, "cathode": c_true_c}
+        values = {**ea.values, **ec.values, **_electrolyte_values(cell.electrolyte, P),
+                  **_cell_values(cell, P, capacity_Ah)}
+        builds = {sa: ea, sc: ec}
+        for s_, other in ((sa, sc), (sc, sa)):  # a double layer in one electrode needs PyBaMM's value in both
+            if builds[s_].double_layer and not builds[other].double_layer:
+                values[names.double_layer_key(other)] = UNSTATED_DOUBLE_LAYER_F_M2
+        scales = {"anode": ea.c_ref, "cathode": ec.c_ref}
+        true = {"anode": ea.c_true, "cathode": ec.c_true}
         slots = {"anode": sa, "cathode": sc}
     else:
         raise InvalidValueError("cell", type(cell).__name__, "a HalfCell or a FullCell")
+    opts = names.options(cell.kind, {sl: b.hysteresis for sl, b in builds.items()}, contact_resistance=True,
+                         double_layer=any(b.double_layer for b in builds.values()))
+    if voltage_control:
+        opts["operating mode"] = "voltage"
     for n in inputs:
         values[n] = pybamm.InputParameter(n)
     with warnings.catch_warnings():
@@ -423,6 +513,9 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
     # a sodium reference electrode in the middle of the separator: each electrode's potential
     # against it (three-electrode measurements), names.potential_variable
     model.insert_reference_electrode()
+    for sl, b in builds.items():
+        if len(b.weights) > 1 or b.double_layer:
+            names.add_current_split(model, sl, b.weights)
     if time_scales:
         scale = sum(pybamm.InputParameter(time_scale_input(k)) * pybamm.InputParameter(step_on_input(k))
                     for k in range(time_scales))

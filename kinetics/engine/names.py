@@ -43,28 +43,78 @@ HYSTERESIS_OPTION = "one-state hysteresis"
 HYSTERESIS_STATE = {"sodiation": -1.0, "desodiation": 1.0}
 
 
-def options(cell_kind: CellKind, hysteresis: dict[str, bool], contact_resistance: bool) -> dict:
+def options(cell_kind: CellKind, hysteresis: dict[str, tuple[bool, ...]], contact_resistance: bool,
+            double_layer: bool = False) -> dict:
     """PyBaMM model options for a cell.
 
-    ``hysteresis`` maps slot → whether that electrode has two OCP branches. Such an electrode
+    ``hysteresis`` maps slot → per particle phase, whether it has two OCP branches (one phase, or
+    an electrode's bulk and surface storage: PyBaMM's ``"particle phases"`` "2"). Such a phase
     gets PyBaMM's one-state hysteresis (:data:`HYSTERESIS_OPTION`), whose state h moves only
     under current and keeps its branch at rest. Per-electrode tuples are needed in half cells
     (a single string fails in PyBaMM 26.10's counter-electrode OCP submodel with
-    ``UnboundLocalError('ocp_surf')``).
+    ``UnboundLocalError('ocp_surf')``). ``double_layer``: PyBaMM's differential surface form
+    (a double-layer capacitance in each electrode); two phases need at least its algebraic form.
     """
+    def ocp(slot_: str):
+        kinds = tuple(HYSTERESIS_OPTION if h else "single" for h in hysteresis.get(slot_, (False,)))
+        return kinds[0] if len(kinds) == 1 else kinds
+
+    def phases(slot_: str) -> str:
+        return str(len(hysteresis.get(slot_, (False,))))
+
     opts: dict = {}
+    slots = ("Negative", "Positive")
     if cell_kind == "half":
         opts["working electrode"] = "positive"
-        if hysteresis.get("Positive"):
-            opts["open-circuit potential"] = ("single", HYSTERESIS_OPTION)
-    else:
-        neg = HYSTERESIS_OPTION if hysteresis.get("Negative") else "single"
-        pos = HYSTERESIS_OPTION if hysteresis.get("Positive") else "single"
-        if (neg, pos) != ("single", "single"):
-            opts["open-circuit potential"] = (neg, pos)
+    if any(ocp(s_) != "single" for s_ in slots):
+        opts["open-circuit potential"] = tuple(ocp(s_) for s_ in slots)
+    if any(phases(s_) != "1" for s_ in slots):
+        opts["particle phases"] = tuple(phases(s_) for s_ in slots)
+    if double_layer:
+        opts["surface form"] = "differential"
+    elif "particle phases" in opts:
+        opts["surface form"] = "algebraic"
     if contact_resistance:
         opts["contact resistance"] = "true"
     return opts
+
+
+def double_layer_key(s: str) -> str:
+    """PyBaMM key: double-layer capacitance per particle surface [F/m²] of slot ``s``."""
+    return f"{s} electrode double-layer capacity [F.m-2]"
+
+
+#: The model's own split of an electrode's current: PyBaMM variable names by slot, in the sign
+#: of PyBaMM's cell current ("Current [A]"); they sum to it. :func:`add_current_split`.
+def current_split_variables(s: str) -> dict[str, str]:
+    return {"double_layer": f"{s} electrode double-layer current [A]",
+            "surface": f"{s} electrode surface-limited current [A]",
+            "diffusion": f"{s} electrode diffusion-limited current [A]"}
+
+
+def add_current_split(model, s: str, weights: tuple) -> None:
+    """Define in ``model`` the split of slot ``s``'s current (:func:`current_split_variables`):
+    each particle phase's faradaic current (∫ a·j dV over the electrode) and the double layer's
+    (the rest of the cell current), and, with two phases, the capacity-weighted average particle
+    concentration under its one-phase name (:func:`average_concentration_variable`)."""
+    low = s.lower()
+    volume = (pybamm.Parameter(f"{s} electrode thickness [m]") * pybamm.Parameter(CELL["height"])
+              * pybamm.Parameter(CELL["width"]))
+    sign = -1.0 if s == "Positive" else 1.0  # PyBaMM: discharge current sodiates the positive slot
+    v = model.variables
+    out = current_split_variables(s)
+    if len(weights) == 1:
+        bulk = sign * volume * v[f"X-averaged {low} electrode volumetric interfacial current density [A.m-3]"]
+        surface = 0.0 * bulk
+    else:
+        bulk, surface = (sign * volume * v[f"X-averaged {low} electrode {p} volumetric interfacial current "
+                                           "density [A.m-3]"] for p in ("primary", "secondary"))
+        v[average_concentration_variable(s)] = sum(
+            w * v[f"Average {low} {p} particle concentration [mol.m-3]"]
+            for w, p in zip(weights, ("primary", "secondary")))
+    v[out["diffusion"]] = bulk
+    v[out["surface"]] = surface
+    v[out["double_layer"]] = v[VARIABLES["current"]] - bulk - surface
 
 
 def electrode_keys(s: str) -> dict[str, str]:
@@ -129,6 +179,9 @@ CELL = {
     "n_parallel": "Number of electrodes connected in parallel to make a cell",
     "n_series": "Number of cells connected in series to make a battery",
 }
+
+#: PyBaMM's imposed cell voltage in its voltage operating mode (a function of time).
+VOLTAGE_FUNCTION = "Voltage function [V]"
 
 VARIABLES = {
     "time": "Time [s]",

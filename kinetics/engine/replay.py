@@ -29,6 +29,7 @@ from .build import INITIAL_FRACTION_INPUT, build, step_on_input, time_scale_inpu
 from .solve import make_solver
 
 CURRENT_INPUT = names.CELL["current"]
+VARIABLES_CURRENT = names.VARIABLES["current"]
 
 
 @dataclass(frozen=True)
@@ -86,16 +87,8 @@ class Replayer:
         pv = built.parameter_values
         pv.update({CURRENT_INPUT: pybamm.InputParameter(CURRENT_INPUT),
                    names.CELL["lower_cutoff"]: -100.0, names.CELL["upper_cutoff"]: 100.0})
-        self._models = {}
+        self._models = _discretised_pair(built.model, pv)
         self._solvers: dict[tuple[bool, str], pybamm.IDAKLUSolver] = {}
-        for sens in (False, True):
-            sim = pybamm.Simulation(built.model.new_copy() if sens else built.model, parameter_values=pv)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                sim.build()
-            model = sim.built_model
-            model.events = []  # steps end at fixed times; cut-offs would stop a poor trial
-            self._models[sens] = model
         # the mass the steps' mA/g refer to (the data's): a loading varied as an input does not move it
         self.mass_g = (mass_mg if mass_mg is not None else
                        cell.active_mass_mg if self.half else cell.anode_mass_mg) * 1e-3
@@ -157,6 +150,21 @@ class Replayer:
         return out
 
 
+def _discretised_pair(model: pybamm.BaseModel, pv: pybamm.ParameterValues) -> dict[bool, pybamm.BaseModel]:
+    """The model discretised twice, for plain solves (False) and for solves with sensitivities
+    (True), without events: replayed steps end at fixed times, and a cut-off would stop a poor
+    trial point instead of giving it a large residual."""
+    out = {}
+    for sens in (False, True):
+        sim = pybamm.Simulation(model.new_copy() if sens else model, parameter_values=pv)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sim.build()
+        out[sens] = sim.built_model
+        out[sens].events = []
+    return out
+
+
 def _match(t: np.ndarray, grid: np.ndarray) -> np.ndarray:
     """Indices of the solution times closest to each grid time (the solver outputs the grid
     times themselves, possibly with the step's end points added)."""
@@ -164,3 +172,99 @@ def _match(t: np.ndarray, grid: np.ndarray) -> np.ndarray:
     lower = np.clip(idx - 1, 0, len(t) - 1)
     closer = np.abs(t[lower] - grid) < np.abs(t[idx] - grid)
     return np.where(closer, lower, idx)
+
+
+@dataclass(frozen=True)
+class SweepLeg:
+    """One linear leg of a potential sweep: V(t) = start_V + slope_V_s·(t − t_start) for
+    ``duration_s`` [s]; ``output_times_s`` [s from the leg's start] where the current is output
+    (None: none)."""
+
+    duration_s: float
+    start_V: float
+    slope_V_s: float
+    output_times_s: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class SweepOutput:
+    """Model current of one replayed leg [A, anodic (sodium out of the working electrode)
+    positive] at its output times, with dI/dp in the order of :attr:`SweepReplayer.sensitivity_names`."""
+
+    time_s: np.ndarray
+    current_A: np.ndarray
+    sensitivities: np.ndarray | None
+
+
+#: Input parameters of the imposed potential of a sweep replay: V = V0 + slope·(t − t0).
+SWEEP_INPUTS = ("hc-kinetics sweep start [V]", "hc-kinetics sweep rate [V.s-1]", "hc-kinetics sweep start time [s]")
+
+
+class SweepReplayer:
+    """A half cell built once (voltage control) to replay piecewise-linear potential sweeps,
+    a voltammogram's legs, with input parameters ``input_names`` and the solver's forward
+    sensitivities of the current; each file starts at rest from its own sodium fraction.
+
+    The imposed potential of each leg is an input-parameter expression, so one built model
+    serves every leg, scan rate and file; a leg is solved for its fixed duration with
+    ``solver.step``. ``max_step_s`` bounds the solver's internal step (outputs between internal
+    steps are interpolated), default a hundredth of the shortest leg.
+    """
+
+    def __init__(self, cell: HalfCell, input_names: Sequence[str]):
+        if not isinstance(cell, HalfCell):
+            raise InvalidValueError("cell", type(cell).__name__, "a HalfCell (voltammograms of a carbon vs sodium)")
+        self.cell = cell
+        self.input_names = list(input_names)
+        self.sensitivity_names = self.input_names + [INITIAL_FRACTION_INPUT]
+        built = build(cell, self.input_names, initial_fraction_input=True, voltage_control=True)
+        self.read = [n for n in self.input_names if n in built.inputs]
+        V0, slope, t0 = (pybamm.InputParameter(n) for n in SWEEP_INPUTS)
+        pv = built.parameter_values
+        pv.update({names.VOLTAGE_FUNCTION: lambda t: V0 + slope * (t - t0),
+                   names.CELL["lower_cutoff"]: -100.0, names.CELL["upper_cutoff"]: 100.0}, check_already_exists=False)
+        self._models = _discretised_pair(built.model, pv)
+        self._solvers: dict[tuple[bool, float], pybamm.IDAKLUSolver] = {}
+
+    def replay(self, legs: Sequence[SweepLeg], inputs: Mapping[str, float], initial_fraction: float,
+               sensitivities: bool, max_step_s: float | None = None) -> list[SweepOutput]:
+        """Solve ``legs`` in order from rest at ``initial_fraction``; one :class:`SweepOutput`
+        per leg with output times. A failed solve is tried once more with a ten times smaller
+        internal step bound (IDAS's corrector occasionally fails on a voltage-controlled
+        plateau); raises ``pybamm.SolverError`` if that fails too."""
+        if max_step_s is None:
+            max_step_s = min(leg.duration_s for leg in legs) / 100.0
+        try:
+            return self._replay(legs, inputs, initial_fraction, sensitivities, max_step_s)
+        except pybamm.SolverError:
+            return self._replay(legs, inputs, initial_fraction, sensitivities, max_step_s / 10.0)
+
+    def _replay(self, legs, inputs, initial_fraction, sensitivities, max_step_s) -> list[SweepOutput]:
+        key = (sensitivities, float(max_step_s))
+        if key not in self._solvers:
+            self._solvers[key] = make_solver([VARIABLES_CURRENT], max_step_s)
+        model, solver = self._models[sensitivities], self._solvers[key]
+        base = {**inputs, INITIAL_FRACTION_INPUT: float(initial_fraction)}
+        sign = names.current_sign("half", "desodiate")  # PyBaMM's sign of a desodiation: anodic = sign·I
+        sol, t_start, out = None, 0.0, []
+        for leg in legs:
+            leg_inputs = {**base, SWEEP_INPUTS[0]: leg.start_V, SWEEP_INPUTS[1]: leg.slope_V_s,
+                          SWEEP_INPUTS[2]: t_start}
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                sol = solver.step(sol, model, leg.duration_s, t_eval=np.array([0.0, leg.duration_s]),
+                                  t_interp=leg.output_times_s, inputs=leg_inputs, save=False,
+                                  calculate_sensitivities=self.sensitivity_names if sensitivities else False)
+            if sol.termination != "final time":
+                raise pybamm.SolverError(f"the solver stopped early ({sol.termination})")
+            t_start += leg.duration_s
+            if leg.output_times_s is None:
+                continue
+            var = sol[VARIABLES_CURRENT]
+            keep = _match(sol.t - sol.t[0], leg.output_times_s)
+            S = None
+            if sensitivities:
+                S = sign * np.column_stack([np.asarray(var.sensitivities[n], float).ravel()
+                                            for n in self.sensitivity_names])[keep]
+            out.append(SweepOutput(leg.output_times_s, sign * np.asarray(var.entries, float)[keep], S))
+        return out

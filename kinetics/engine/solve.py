@@ -30,6 +30,7 @@ from .build import BuiltModel, build
 from .names import (
     VARIABLES,
     average_concentration_variable,
+    current_split_variables,
     electrode_potential_variable,
     surface_potential_variable,
 )
@@ -78,6 +79,11 @@ class StepSeries:
         The charge the cell has passed, integrated by the solver [A.h] (+ = discharged).
     skipped : str
         Why PyBaMM skipped the step without solving it (its limit was already passed), or "".
+    current_split_A : dict or None
+        The reference electrode's own split of the current [A, PyBaMM's sign], by
+        ``double_layer``, ``surface`` (surface-limited faradaic) and ``diffusion``
+        (diffusion-limited faradaic), when its model has a double layer or surface storage
+        (:func:`~kinetics.engine.names.add_current_split`); else None.
     """
 
     time_s: np.ndarray
@@ -91,6 +97,7 @@ class StepSeries:
     counter_sodium_mAh_g: np.ndarray
     charge_Ah: np.ndarray
     skipped: str = ""
+    current_split_A: dict[str, np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -149,7 +156,13 @@ class Engine:
             v.append(surface_potential_variable(s))
         if "anode" in self.built.slots:
             v.append(electrode_potential_variable(self.built.slots["anode"]))
+        v.extend(self._split_variables().values())
         return sorted(set(v))
+
+    def _split_variables(self) -> dict[str, str]:
+        """The reference electrode's current split, if its model defines one."""
+        split = current_split_variables(self.built.slots[self.reference_role])
+        return split if all(name in self.built.model.variables for name in split.values()) else {}
 
     def check(self, protocol: Protocol) -> None:
         """Bad input in the protocol, before any solve (see :func:`kinetics.protocols.check`)."""
@@ -260,13 +273,16 @@ class Engine:
         slots = self.built.slots
         slot = slots[role]
         c_true = self._c_true[role]
-        cols: dict[str, list] = {k: [] for k in ("t", "i", "v", "x", "phi", "phimin", "xc", "q", "qc", "Q")}
+        split = self._split_variables()
+        cols: dict[str, list] = {k: [] for k in ("t", "i", "v", "x", "phi", "phimin", "xc", "q", "qc", "Q", *split)}
         rho = {r: e.material.density_g_cm3 for r, e in self._electrodes().items()}
         for sol in solutions:
             cols["t"].append(sol[VARIABLES["time"]].entries)
             cols["i"].append(sol[VARIABLES["current"]].entries)
             cols["v"].append(sol[VARIABLES["voltage"]].entries)
             cols["Q"].append(sol[VARIABLES["charge"]].entries)
+            for key, name in split.items():
+                cols[key].append(sol[name].entries)
             c_avg = sol[average_concentration_variable(slot)].entries
             cols["x"].append(c_avg / c_true)
             cols["q"].append(concentration_to_specific_capacity(c_avg, rho[role]))
@@ -288,7 +304,7 @@ class Engine:
         t, idx = np.unique(arrays["t"], return_index=True)
         return StepSeries(t, arrays["i"][idx], arrays["v"][idx], arrays["x"][idx], arrays["phi"][idx],
                           arrays["phimin"][idx], arrays["xc"][idx], arrays["q"][idx], arrays["qc"][idx],
-                          arrays["Q"][idx])
+                          arrays["Q"][idx], current_split_A={k: arrays[k][idx] for k in split} or None)
 
     def _electrodes(self) -> dict:
         if isinstance(self.cell, HalfCell):

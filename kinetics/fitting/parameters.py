@@ -218,6 +218,9 @@ def default_bounds(name: str, value: float) -> tuple[float, float, bool]:
         (r"film_resistance$", (0.0, 100.0, False)),
         (r"\.coating\.loading$", (value / 3, value * 3, True)),
         (r"transfer_coefficient$", (0.1, 0.9, False)),
+        (r"\.surface\.storage_fraction$", (0.0, 0.99, False)),
+        (r"\.surface\.area$", (0.0, 100.0, False)),
+        (r"\.surface\.double_layer_capacitance$", (0.0, 1.0, False)),
         (r"(fraction|efficiency)$", (0.0, 1.0, False)),
     )
     if name.startswith(INITIAL_FRACTION + ":"):
@@ -237,7 +240,7 @@ def _fittable(cell: HalfCell | FullCell) -> list[str]:
     working electrode and sodium counter electrode; both electrodes of a full cell and its
     balance (:data:`~kinetics.cells.BALANCE_NAMES`)."""
     prefixes = tuple(f"{role}.{part}" for role in _roles(cell)
-                     for part in ("ocp.", "diffusivity", "kinetics.", "particle_radius"))
+                     for part in ("ocp.", "diffusivity", "kinetics.", "particle_radius", "surface."))
     prefixes += ("counter.",) if isinstance(cell, HalfCell) else BALANCE_NAMES
     prefixes += ("cell.film_resistance",)
     return [n for n, v in cell.values().items()

@@ -77,6 +77,14 @@ class ActiveMaterial:
         Electronic conductivity of the coating's solid phase [S/m].
     one_c_mA_g : float
         The specific current [mA/g] this project calls 1C for this material.
+    surface_storage_fraction : float
+        Share s of the surface stage's capacity (the highest-potential stage: adsorption on
+        defects, edges and C=O groups) stored at particle surfaces without solid-diffusion
+        limitation, 0 ≤ s < 1 (0: all sodium diffuses; the model then has one particle phase).
+    surface_area_m2_g : float
+        Specific surface area of the material (BET) [m²/g]; 0: no double layer.
+    double_layer_F_m2 : float
+        Double-layer capacitance per unit of that area [F/m²] (10 µF/cm² = 0.1 F/m²).
     """
 
     name: str
@@ -89,6 +97,9 @@ class ActiveMaterial:
     density_g_cm3: float
     conductivity_S_m: float
     one_c_mA_g: float
+    surface_storage_fraction: float = 0.0
+    surface_area_m2_g: float = 0.0
+    double_layer_F_m2: float = 0.0
 
     def __post_init__(self):
         _missing(self)
@@ -107,6 +118,19 @@ class ActiveMaterial:
         e = self.exchange_current_activation_J_mol
         _require(self.name, "exchange_current_activation_J_mol", e, np.isfinite(e) and 0 <= e < 2e5,
                  "an activation energy between 0 and 200 kJ/mol")
+        f = self.surface_storage_fraction
+        _require(self.name, "surface_storage_fraction", f, np.isfinite(f) and 0 <= f < 1, "a share 0 <= s < 1")
+        area = self.surface_area_m2_g
+        _require(self.name, "surface_area_m2_g", area, np.isfinite(area) and 0 <= area <= 3000,
+                 "a specific surface area between 0 and 3000 m²/g")
+        c = self.double_layer_F_m2
+        _require(self.name, "double_layer_F_m2", c, np.isfinite(c) and 0 <= c <= 1.0,
+                 "a capacitance between 0 and 1 F/m² (0–100 µF/cm²)")
+
+    @property
+    def double_layer_F_g(self) -> float:
+        """Double-layer capacitance per gram of material [F/g]: C_dl × specific surface area."""
+        return self.double_layer_F_m2 * self.surface_area_m2_g
 
 
 @dataclass(frozen=True)

@@ -131,6 +131,8 @@ def step_frame(k: int, step: StepKind, s: StepSeries, cell: HalfCell | FullCell,
         "sodium_fraction": s.sodium_fraction,
         "anode_min_potential_V": s.anode_potential_min_V,
     })
+    for key, part in (s.current_split_A or {}).items():  # the model's own split, same sign
+        frame[f"{key}_current_mA_g"] = sign_out * part * 1e3 / mass_g
     if occupancies:
         ocp = electrode.material.ocp
         U_eq = ocp.potential(np.clip(s.sodium_fraction, 1e-9, 1 - 1e-9))

@@ -36,6 +36,12 @@ MATERIAL_FIELDS = {
     "conductivity_S_m": "conductivity",
     "one_c_mA_g": "one_c_current",
 }
+#: ActiveMaterial field of its surface (optional in a set: 0 when absent) → name under ``<role>.``
+SURFACE_FIELDS = {
+    "surface_storage_fraction": "surface.storage_fraction",
+    "surface_area_m2_g": "surface.area",
+    "double_layer_F_m2": "surface.double_layer_capacitance",
+}
 #: Coating field → name under ``<role>.``
 COATING_FIELDS = {
     "loading_mg_cm2": "coating.loading",
@@ -73,7 +79,7 @@ DESIGN_FIELDS = {
 
 def material_name(role: str, field: str) -> str:
     """Dotted name of an :class:`ActiveMaterial` field of electrode ``role``."""
-    return f"{role}.{MATERIAL_FIELDS[field]}"
+    return f"{role}.{MATERIAL_FIELDS.get(field) or SURFACE_FIELDS[field]}"
 
 
 def stage_name(role: str, stage: str, field: str) -> str:
@@ -197,7 +203,8 @@ def electrode(source: ParameterSet | Mapping[str, Any], role: str, label: str = 
     default_name = values.source.name if isinstance(values.source, ParameterSet) else role
     material = ActiveMaterial(name=values.text(f"{role}.name", default_name), ocp=_ocp(values, role),
                               diffusivity=_diffusivity(values, role),
-                              **_read_fields(values, f"{role}.", MATERIAL_FIELDS))
+                              **_read_fields(values, f"{role}.", MATERIAL_FIELDS),
+                              **{f: values.optional(f"{role}.{n}", 0.0) for f, n in SURFACE_FIELDS.items()})
     coating = Coating(**_read_fields(values, f"{role}.", COATING_FIELDS))
     return Electrode(role, material, coating,
                      values.optional(f"{role}.first_cycle_efficiency", 1.0),
@@ -281,6 +288,7 @@ def electrode_values(e: Electrode) -> dict[str, Any]:
         out[form_entry(r, "diffusivity")] = "constant"
         out |= _flat(f"{r}.", m.diffusivity, CONSTANT_DIFFUSIVITY_FIELDS)
     out |= _flat(f"{r}.", m, MATERIAL_FIELDS) | _flat(f"{r}.", e.coating, COATING_FIELDS)
+    out |= _flat(f"{r}.", m, SURFACE_FIELDS)
     out[f"{r}.first_cycle_efficiency"] = float(e.first_cycle_efficiency)
     if e.initial_fraction is not None:
         out[initial_fraction_name(r)] = float(e.initial_fraction)

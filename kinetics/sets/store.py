@@ -54,6 +54,8 @@ _INTERNAL_UNITS: tuple[tuple[str, str], ...] = (
     (r"(fraction|porosity|bruggeman|transference_number|thermodynamic_factor|efficiency|slope)$",
      "dimensionless"),
     (r"one_c_current$", "mA/g"),
+    (r"\.surface\.area$", "m^2/g"),
+    (r"double_layer_capacitance$", "F/m^2"),
     (r"\.area$", "cm^2"),
     (r"thickness$", "m"),
     (r"temperature$", "K"),
@@ -127,11 +129,13 @@ class ParameterSet:
         return str(self.entry(name).value)
 
     def with_values(self, values: Mapping[str, float], kind: str, source: str,
-                    name: str | None = None) -> ParameterSet:
-        """A copy with ``values`` (internal units) replaced, each marked ``kind``/``source``."""
+                    name: str | None = None, new: bool = False) -> ParameterSet:
+        """A copy with ``values`` (internal units) replaced, each marked ``kind``/``source``;
+        ``new``: names the set lacks are added (the caller checked them, e.g. optional fields)."""
         entries = dict(self.entries)
         for key, v in values.items():
-            self.entry(key)
+            if not new:
+                self.entry(key)
             unit = internal_unit(key)
             entries[key] = Entry(float(v), "" if unit == "dimensionless" else unit, kind, source)
         return replace(self, entries=entries, name=name or self.name)

@@ -6,6 +6,7 @@ files ``kinetics cv`` reads), each into a new folder that is complete or absent.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,14 +28,16 @@ from ..analysis.cv import (  # noqa: E402
     default_cycle,
     dunn_split,
     laviron,
-    plateau_peaks,
-    power_law,
     randles_sevcik_D,
+    scan_rate_study,
 )
 from ..cells import HalfCell  # noqa: E402
 from ..errors import InvalidValueError  # noqa: E402
+from ..fitting.cv import CVIdentification, default_names  # noqa: E402
+from ..fitting.cv import identify as identify_cv  # noqa: E402
+from ..fitting.parameters import expand, make_parameters  # noqa: E402
 from ..io.cv import Voltammogram, read_cv  # noqa: E402
-from ..virtual import virtual_cv  # noqa: E402
+from ..virtual import CV_COLUMNS, CV_SPLIT_COLUMNS, virtual_cv  # noqa: E402
 
 _STYLE = {"font.size": 9, "axes.linewidth": 0.8, "lines.linewidth": 1.2, "figure.dpi": 100}
 #: Files of one electrode sweep the same window: vertex potentials that differ by more than this
@@ -87,13 +90,9 @@ def analyse(vs: Sequence[Voltammogram], cycle: int | None = None, area_cm2: floa
         raise InvalidValueError("voltammograms", [v.label for v in vs],
                                 "files at two or more scan rates (three for confidence intervals): a b-value "
                                 "is a slope against the scan rate")
-    cycles = {v.label: (cycle if cycle is not None else default_cycle(v)) for v in vs}
-    peaks = [plateau_peaks(v, cycles[v.label]) for v in vs]
-    v = np.array([p.scan_rate_mV_s for p in peaks])
-    anodic = power_law(v, [p.anodic_mA for p in peaks], "anodic peak current")
-    cathodic = power_law(v, [p.cathodic_mA for p in peaks], "cathodic plateau current")
-    pairs = [branches(x, cycles[x.label]) for x in vs]
-    split = dunn_split(v, [c for c, _ in pairs], [a for _, a in pairs])
+    study = scan_rate_study(vs, cycle)
+    cycles, peaks, anodic, cathodic = study.cycles, study.peaks, study.anodic, study.cathodic
+    pairs, split, v = study.pairs, study.split, study.scan_rates_mV_s
     warnings = []
     if len(vs) < 3:
         warnings.append(f"the b-values and Dunn's split rest on {len(vs)} scan rates: a line through two points "
@@ -233,17 +232,67 @@ def split_table(split: DunnSplit) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def identification_cell(parameter_set: str, model: str, vs: Sequence[Voltammogram]) -> tuple[HalfCell, list[str]]:
+    """The half cell of ``parameter_set`` with the files' active mass (its coating loading set to
+    mass / area), and notes on what was assumed."""
+    cell = HalfCell(parameter_set, model)
+    masses = {v.mass_mg for v in vs}
+    if masses == {None}:
+        return cell, [f"active mass not given (--mass-mg): the set's, {cell.active_mass_mg:.3g} mg"]
+    mass = next(m for m in masses if m is not None)
+    loading = mass / cell.design.area_cm2
+    return cell.with_values({f"{cell.role}.coating.loading": loading}), [
+        f"active mass {mass:.4g} mg: the set's loading set to {loading:.4g} mg/cm² on its {cell.design.area_cm2:g} cm²"]
+
+
+def plot_identified(ident: CVIdentification, path: Path) -> None:
+    """Measured (solid) and identified model (dashed) current of every file."""
+    with plt.rc_context(_STYLE):
+        fig, ax = plt.subplots(figsize=(5.5, 4.0))
+        for (label, c), colour in zip(ident.curves.items(), _colours(len(ident.curves))):
+            ax.plot(c["potential_V"], c["measured_mA"], color=colour, lw=1.0, label=f"{label} (data)")
+            ax.plot(c["potential_V"], c["model_mA"], color=colour, lw=1.0, ls="--")
+        ax.set_xlabel("Potential [V vs Na$^+$/Na]")
+        ax.set_ylabel("Current [mA] (anodic +)")
+        ax.set_title(f"identified model (dashed), RMSE {ident.rmse_mA:.3g} mA", fontsize=9)
+        ax.legend(fontsize=7, frameon=False)
+        fig.tight_layout()
+        fig.savefig(path, dpi=200)
+        plt.close(fig)
+
+
 def run_cv(files: Sequence[str | Path], scan_rates_mV_s: Sequence[float] | None = None, mass_mg: float | None = None,
            area_cm2: float | None = None, concentration_mol_cm3: float | None = None,
            columns: Mapping[str, str] | str | None = None, cycle: int | None = None,
-           out: str | Path = "kinetics-cv") -> dict[str, Any]:
+           out: str | Path = "kinetics-cv", parameter_set: str | None = None, identify: bool = False,
+           vary: Sequence[str] | None = None, model: str = "SPMe", progress: bool = False) -> dict[str, Any]:
     """Analyse voltammograms at several scan rates; write ``cv_overlay.png``, ``cv_power_law.png``,
     ``cv_b_of_potential.png``, ``cv_dunn.png``, ``cv_split.csv`` and ``cv_summary.json`` into a new
-    folder ``out``; returns the JSON summary."""
+    folder ``out``; returns the JSON summary.
+
+    With ``identify`` (and ``parameter_set``), the set's half cell is also fitted to all files at
+    once (:func:`kinetics.fitting.cv.identify`; ``vary``: set names, default
+    :func:`~kinetics.fitting.cv.default_names`): ``parameters``, ``rmse_mA`` and the identification
+    in the summary, ``identified_set.json`` and ``cv_identified.png`` in the folder."""
+    if identify and not parameter_set:
+        raise InvalidValueError("--identify", "without --parameter-set", "--parameter-set NAME --identify")
     vs = read_files(files, scan_rates_mV_s, mass_mg, columns)
     result = analyse(vs, cycle, area_cm2, concentration_mol_cm3)
     summary = {k: val for k, val in result.items() if not k.startswith("_")}
+    ident = None
+    if identify:
+        cell, notes = identification_cell(parameter_set, model, vs)
+        names = expand(vary, cell, []) if vary else default_names(cell)
+        last = max(summary["cycles"].values())
+        ident = identify_cv(cell, vs, make_parameters(names, cell), last_cycle=last, progress=progress)
+        summary |= {"parameters": ident.parameters, "rmse_mA": ident.rmse_mA,
+                    "identification": {**ident.to_json(), "parameter_set": parameter_set, "model": model,
+                                       "cycles_fitted": f"1–{last}", "notes": notes + ident.notes}}
     with output_folder(out) as (work, final):
+        if ident is not None:
+            pset = ident.parameter_set(cell.pset)
+            (work / "identified_set.json").write_text(json.dumps(pset.to_json(), indent=2) + "\n", encoding="utf-8")
+            plot_identified(ident, work / "cv_identified.png")
         summary["output_folder"] = str(final)
         v = np.array(summary["scan_rates_mV_s"])
         plot_overlay(vs, summary["cycles"], work / "cv_overlay.png")
@@ -255,19 +304,47 @@ def run_cv(files: Sequence[str | Path], scan_rates_mV_s: Sequence[float] | None 
     return summary
 
 
+def model_capacitive_fraction(frame: pd.DataFrame, cycle: int) -> float:
+    """The model's own capacitive share of a virtual voltammogram's cycle: ∮|i_dl + i_surface| dV /
+    ∮|i| dV from its split of the current (0 for a model with neither a double layer nor surface
+    storage)."""
+    k = frame[CV_COLUMNS[3]].to_numpy() == cycle
+    dV = np.abs(np.gradient(frame[CV_COLUMNS[1]].to_numpy()[k]))
+    total = np.sum(np.abs(frame[CV_COLUMNS[2]].to_numpy()[k]) * dV)
+    if CV_SPLIT_COLUMNS["double_layer"] not in frame:
+        return 0.0
+    capacitive = (frame[CV_SPLIT_COLUMNS["double_layer"]].to_numpy()[k]
+                  + frame[CV_SPLIT_COLUMNS["surface"]].to_numpy()[k])
+    return float(np.sum(np.abs(capacitive) * dV) / total)
+
+
+def dunn_bias(vs: Sequence[Voltammogram], frames: Sequence[pd.DataFrame]) -> dict[str, Any]:
+    """Dunn's capacitive share of virtual voltammograms next to the model's own (its double-layer
+    plus surface-limited current), per scan rate: how far the method is from the truth."""
+    cycle = default_cycle(vs[0])
+    pairs = [branches(v, cycle) for v in vs]
+    rates = np.array([v.scan_rate_mV_s for v in vs])
+    split = dunn_split(rates, [c for c, _ in pairs], [a for _, a in pairs])
+    out = {}
+    for r, dunn, frame in zip(rates, split.capacitive_fraction, frames):
+        true = model_capacitive_fraction(frame, cycle)
+        out[_rate_key(r)] = {"dunn": float(dunn), "model": true, "bias": float(dunn - true)}
+    return {"cycle": cycle, "by_scan_rate_mV_s": out,
+            "note": "Dunn's k1·v + k2·v^½ estimate against the model's own double-layer plus surface-limited "
+                    "current: the method's bias on a known system"}
+
+
 def run_simulate_cv(parameter_set: str, scan_rates_mV_s: Sequence[float], window_V: tuple[float, float] | None = None,
                     cycles: int = 2, model: str = "SPMe", out: str | Path = "kinetics-simulate-cv",
-                    progress: bool = False) -> dict[str, Any]:
+                    progress: bool = False, noise: float = 0.0) -> dict[str, Any]:
     """Virtual voltammograms of the half cell of ``parameter_set`` (:func:`kinetics.virtual.virtual_cv`):
     one ``cv_<rate>mVs.csv`` per scan rate in BioLogic's column names, read back with the reader
     of ``kinetics cv`` for ``cv_overlay.png``, and ``simulate_cv.json``; returns the summary."""
-    import time
-
     if not scan_rates_mV_s:
         raise InvalidValueError("--scan-rates", scan_rates_mV_s, "one or more scan rates in mV/s")
     cell = HalfCell(parameter_set, model)
     t0 = time.perf_counter()
-    frames = virtual_cv(cell, scan_rates_mV_s, window_V, cycles, progress=progress)
+    frames = virtual_cv(cell, scan_rates_mV_s, window_V, cycles, noise=noise, progress=progress)
     wall = time.perf_counter() - t0
     with output_folder(out) as (work, final):
         names = []
@@ -279,8 +356,10 @@ def run_simulate_cv(parameter_set: str, scan_rates_mV_s: Sequence[float], window
         plot_overlay(vs, {v.label: v.cycles[-1] for v in vs}, work / "cv_overlay.png")
         lo, hi = window_V if window_V is not None else cell.window_V
         summary = {"parameter_set": parameter_set, "model": model, "scan_rates_mV_s": list(frames),
-                   "window_V": [lo, hi], "cycles": cycles, "mass_mg": cell.active_mass_mg,
+                   "window_V": [lo, hi], "cycles": cycles, "mass_mg": cell.active_mass_mg, "noise": noise,
                    "start_V": float(vs[0].potential_V[0]), "wall_time_s": wall,
                    "files": [str(final / n) for n in names], "output_folder": str(final)}
+        if len(vs) >= 2:
+            summary["capacitive_fraction"] = dunn_bias(vs, list(frames.values()))
         (work / "simulate_cv.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary

@@ -219,3 +219,21 @@ def test_the_header_mass_is_used_and_files_of_different_electrodes_are_refused(t
     with pytest.raises(InvalidValueError, match="active masses.*one mass for every file"):
         read_files([FILES[0], other])
     assert len(read_files([FILES[0], other], mass_mg=1.5)) == 2  # a stated mass settles it
+
+
+def test_identification_replays_the_legs_between_the_vertices():
+    from kinetics.fitting.cv import sweep_legs
+
+    v = _triangle(lambda E, cathodic: -1.0 if cathodic else 1.0, rate=0.5, lower=0.01, upper=2.0)
+    f = sweep_legs(v, last_cycle=2, points=300)
+    # two triangles: 2.0 → 0.01 → 2.0 → 0.01 → 2.0 V at 0.5 mV/s, each leg 3980 s
+    assert [leg.start_V for leg in f.legs] == pytest.approx([2.0, 0.01, 2.0, 0.01], abs=1e-9)
+    assert [leg.slope_V_s for leg in f.legs] == pytest.approx([-5e-4, 5e-4, -5e-4, 5e-4], rel=1e-9)
+    assert sum(leg.duration_s for leg in f.legs) == pytest.approx(4 * 1.99 / 5e-4, rel=1e-9)
+    assert len(f.time_s) <= 300 and f.scale_mA == pytest.approx(1.0)
+    # the compared samples are the legs' output times, in order
+    starts = np.cumsum([0.0] + [leg.duration_s for leg in f.legs[:-1]])
+    outputs = np.concatenate([s + leg.output_times_s for s, leg in zip(starts, f.legs)
+                              if leg.output_times_s is not None])
+    assert outputs == pytest.approx(f.time_s)
+    assert len(sweep_legs(v, last_cycle=1).legs) == 2
