@@ -47,7 +47,7 @@ class Row:
 def _tolerance_text(target: Target) -> str:
     if target.relative:
         return f"±{target.tolerance:.0%}"
-    return f"±{target.tolerance:g} {target.unit}" if target.unit else "exact"
+    return "exact" if isinstance(target.paper, str) else f"±{target.tolerance:g} {target.unit}".strip()
 
 
 def _bound_text(target: Target, gap: Gap | None) -> str:
