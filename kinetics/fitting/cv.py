@@ -38,6 +38,8 @@ TURN_SAMPLES = 3
 #: tenth of a per cent of the optimiser's variable (3 % of a log-diffusivity); scipy's default
 #: (1.5e-8) is below the solver's tolerance and gives a zero gradient.
 FD_STEP = 1e-3
+#: A file whose RMSE exceeds this share of its RMS current is not described by the model (a note says so).
+POOR_FIT_SHARE = 0.2
 #: Residual of a sample whose solve failed (in units of the file's RMS current).
 FAILED_RESIDUAL = 10.0
 
@@ -273,6 +275,11 @@ def identify(cell: HalfCell, voltammograms: Sequence[Voltammogram], parameters: 
         notes.append(f"{len(fitter.failures)} trial solve(s) failed (first: {fitter.failures[0]})")
     free = [p.name for p in problem.parameters if p.vary]
     rmse = {f.label: float(np.sqrt(np.mean((models[f.label] - f.current_mA) ** 2))) for f in files}
+    for f in files:
+        if rmse[f.label] > POOR_FIT_SHARE * f.scale_mA:
+            notes.append(f"{f.label}: the model does not describe this file: its RMSE {rmse[f.label]:.3g} mA is "
+                         f"{rmse[f.label] / f.scale_mA:.0%} of the file's RMS current {f.scale_mA:.3g} mA (check the "
+                         f"active mass, the set and what the model varies)")
     all_diff = np.concatenate([models[f.label] - f.current_mA for f in files])
     curves = {f.label: {"time_s": f.time_s, "potential_V": f.potential_V, "measured_mA": f.current_mA,
                         "model_mA": models[f.label]} for f in files}
