@@ -139,13 +139,6 @@ SURFACE_DIFFUSION_TIME_S = 0.01
 #: 0.1 F/m² = 10 µF/cm², the middle of the 5–20 µF/cm² usual for carbon and metal electrodes
 #: (Bard & Faulkner, Electrochemical Methods, 2nd ed., ch. 13; assumed for these surfaces).
 UNSTATED_DOUBLE_LAYER_F_M2 = 0.1
-#: PyBaMM's key prefixes of an electrode's two particle phases: the bulk (diffusion-limited) and
-#: the surface (surface-limited) storage.
-PHASE_PREFIXES = ("Primary: ", "Secondary: ")
-#: Keys of :func:`names.electrode_keys` that belong to a particle phase (the rest to the electrode).
-PHASE_KEYS = ("diffusivity", "exchange_current", "c_max", "c_init", "active_fraction", "radius", "entropic",
-              "ocp", "ocp_sodiation", "ocp_desodiation", "hysteresis_decay_sod", "hysteresis_decay_desod",
-              "hysteresis_initial")
 
 
 @dataclass(frozen=True)
@@ -322,8 +315,8 @@ def _electrode_values(electrode: Electrode, slot: str, P: _Inputs,
             phase[k["hysteresis_decay_sod"]] = HYSTERESIS_DECAY_RATE
             phase[k["hysteresis_decay_desod"]] = HYSTERESIS_DECAY_RATE
             phase[k["hysteresis_initial"]] = names.HYSTERESIS_STATE[branch]
-        prefix = PHASE_PREFIXES[number] if surface else ""
-        values |= {prefix + key if any(key == k[p] for p in PHASE_KEYS) else key: v for key, v in phase.items()}
+        prefix = names.PHASE_PREFIXES[number] if surface else ""
+        values |= {prefix + key if any(key == k[p] for p in names.PHASE_KEYS) else key: v for key, v in phase.items()}
         weights.append(weight)
         hysteresis.append(phase_hyst)
     double_layer = material.double_layer_F_g > 0 or any(

@@ -117,6 +117,15 @@ def add_current_split(model, s: str, weights: tuple) -> None:
     v[out["double_layer"]] = v[VARIABLES["current"]] - bulk - surface
 
 
+#: PyBaMM's key prefixes of an electrode's two particle phases: the bulk (diffusion-limited) and
+#: the surface (surface-limited) storage.
+PHASE_PREFIXES = ("Primary: ", "Secondary: ")
+#: Keys of :func:`electrode_keys` that belong to a particle phase (the rest to the electrode).
+PHASE_KEYS = ("diffusivity", "exchange_current", "c_max", "c_init", "active_fraction", "radius", "entropic",
+              "ocp", "ocp_sodiation", "ocp_desodiation", "hysteresis_decay_sod", "hysteresis_decay_desod",
+              "hysteresis_initial")
+
+
 def electrode_keys(s: str) -> dict[str, str]:
     """Our field → PyBaMM key for an electrode in slot ``s`` ("Negative" or "Positive")."""
     low = s.lower()
