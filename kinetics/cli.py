@@ -13,6 +13,7 @@ fit DATA...     fit a parameter set to measured GCD curves, predict held-out cur
 fit-ocv FILE    a full cell's electrode balance from a slow charge/discharge
 cv FILE...      voltammograms at several scan rates: b-values, Dunn's split, Randles–Ševčík
 simulate-cv     virtual voltammograms of a parameter set (files that ``cv`` reads)
+cycle           a half cell cycled with its SEI, plating and loss of active material: per-cycle table
 
 Each command parses its arguments, calls the library and prints; bad input exits 2 with one
 line naming the field, the value and what is allowed.
@@ -37,7 +38,7 @@ from .io.gcd import read_gcd
 from .progress import remembered_interrupts
 from .sets import available, describe, load
 from .units import convert
-from .validation import counts, run_calibration, stored_values, validate
+from .validation import counts, first_cycle, run_calibration, stored_values, validate
 from .validation.calibrate import write as write_calibration
 from .validation.compare import STATUSES, format_table, rows_as_json
 from .workflows import (
@@ -45,6 +46,7 @@ from .workflows import (
     load_study,
     print_table,
     run_cv,
+    run_cycle,
     run_fit_ocp,
     run_fit_ocv,
     run_gitt,
@@ -100,7 +102,27 @@ def cmd_validate(args) -> int:
     return 1 if counts(rows)["fail"] else 0
 
 
+def cmd_first_cycle_calibration(args) -> int:
+    result = first_cycle.calibrate(first_cycle.set_of(args.name), args.model, progress=not args.quiet)
+    out = result.to_json()
+    if args.write:
+        out["written"] = first_cycle.write(result)
+    if args.json:
+        _print_json(out)
+    else:
+        print(f"{result.command}: {result.n_evaluations} runs, {result.wall_time_s:.1f} s")
+        print(f"  {first_cycle.LOSS_PARAMETER:45s} {result.exchange_current_A_m2:12.6g} A/m²")
+        print(f"  first cycle at {first_cycle.FIRST_CYCLE_mA_g:g} mA/g: sodiated {result.model.sodiated_mAh_g:.1f}, "
+              f"desodiated {result.model.desodiated_mAh_g:.1f} mAh/g, ICE model {result.model.efficiency * 100:.2f} % "
+              f"paper {result.measured * 100:.2f} %")
+        if args.write:
+            print("written to " + ", ".join(out["written"]))
+    return 0
+
+
 def cmd_calibrate(args) -> int:
+    if args.name.upper().startswith(first_cycle.PREFIX):
+        return cmd_first_cycle_calibration(args)
     vary = [n.strip() for v in (args.vary or []) for n in v.split(",") if n.strip()]
     result = run_calibration(args.name, args.model, progress=not args.quiet, vary=vary)
     cal = result.calibration
@@ -263,6 +285,43 @@ def cmd_simulate_cv(args) -> int:
                   f"bias {d['bias'] * 100:+6.1f} points")
     print(f"analyse them with: kinetics cv {' '.join(summary['files'])} --mass-mg {summary['mass_mg']:g}")
     return 0
+
+
+def cmd_cycle(args) -> int:
+    try:
+        summary = run_cycle(args.parameter_set, cycles=args.cycles, charge=args.charge, discharge=args.discharge,
+                            cathode=args.cathode, np_ratio=args.np, np_basis=args.np_basis, model=args.model,
+                            out=args.out, progress=not args.quiet)
+    except Interrupted as e:
+        if args.json and isinstance(e.partial, dict):
+            _print_json(e.partial)
+        raise
+    if args.json:
+        _print_json(summary)
+    else:
+        print(f"{summary['parameter_set']} ({summary['model']}), {summary['protocol']}: {summary['status']}, "
+              f"{summary['wall_time_s']:.1f} s")
+        if summary["cycles"]:
+            print(f"  first cycle: ICE {summary['ice']:.1f} %; retention after {summary['cycles_completed']} "
+                  f"cycles {summary['retention']:.1f} % (of cycle 1's desodiation)")
+            print("  cycle  sodiation  desodiation     CE    retention  Na lost  in SEI  plated  AM lost  "
+                  "film R  min carbon")
+            rows = summary["cycles"]
+            shown = {0, 1, len(rows) - 1} | {k for k in range(len(rows)) if rows[k]["cycle"] in (5, 10, 20, 50, 100,
+                                                                                                     200, 500, 1000)}
+            for k in sorted(shown):
+                r = rows[k]
+
+                def f(key: str, fmt: str, r=r) -> str:
+                    return format(r[key], fmt) if r.get(key) is not None else "—"
+                print(f"  {r['cycle']:5d}  {f('sodiation_mAh_g', '9.1f')}  {f('desodiation_mAh_g', '11.1f')}  "
+                      f"{100 * r['coulombic_efficiency']:6.2f} %  {f('retention_percent', '7.1f')} %  "
+                      f"{f('inventory_lost_mAh_g', '7.1f')}  {f('sei_sodium_mAh_g', '6.1f')}  "
+                      f"{f('plated_mAh_g', '6.3f')}  {f('active_material_lost_percent', '5.2f')} %  "
+                      f"{f('film_resistance_ohm', '5.2f')} Ω  {f('min_carbon_potential_V', '7.4f')} V")
+            print("  (mAh/g of carbon; the table of every cycle is cycles.csv)")
+        print(f"table, plots and JSON in {summary['output_folder']}")
+    return 1 if summary["stopped_early"] else 0
 
 
 def cmd_gitt(args) -> int:
@@ -499,6 +558,24 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--quiet", action="store_true", help="no progress output")
     s.set_defaults(func=cmd_simulate_cv)
 
+    s = sub.add_parser("cycle", help="cycle a half cell with its SEI, plating and loss of active material",
+                       description="Constant-current cycling of a carbon half cell with ageing on: the first "
+                                   "cycle's loss from the SEI it forms, the film's growth, plating below 0 V and "
+                                   "loss of active material; one row per cycle, retention, ICE, plots.")
+    s.add_argument("--parameter-set", required=True, help="a half-cell set (a name or a .json path)")
+    s.add_argument("--cathode", help="a cathode set for a full cell (not built yet: refused)")
+    s.add_argument("--np", type=float, help="N/P ratio of a full cell (with --cathode)")
+    s.add_argument("--np-basis", choices=["reversible", "first-cycle"], help="what N/P counts (with --cathode)")
+    s.add_argument("--cycles", type=int, default=100, help="number of cycles (default 100)")
+    s.add_argument("--charge", default="100mA/g", metavar="RATE",
+                   help="sodiation current of the carbon (charging it), e.g. 200mA/g or 0.5C (default 100mA/g)")
+    s.add_argument("--discharge", metavar="RATE", help="desodiation current (default: the --charge rate)")
+    s.add_argument("--model", default="SPMe", choices=["SPM", "SPMe", "DFN"])
+    s.add_argument("--out", default="kinetics-cycle", help="output folder (a new one if it exists)")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--quiet", action="store_true", help="no progress output")
+    s.set_defaults(func=cmd_cycle)
+
     s = sub.add_parser("gitt", help="GITT: pulses, Weppner–Huggins D, identification of OCP and D(x)")
     s.add_argument("files", nargs="+",
                    help="cycler files or a folder (CSV/Excel, BioLogic .mpr/.mpt, Neware .nda/.ndax): one "
@@ -564,7 +641,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--quiet", action="store_true", help="no progress output")
     s.set_defaults(func=cmd_fit)
 
-    s = sub.add_parser("calibrate", help="rerun a calibration (MPCC-1, PCC)")
+    s = sub.add_parser("calibrate", help="rerun a calibration (MPCC-1, PCC; ICE:<set> for a first-cycle "
+                                         "efficiency: ICE:MPCC-1-ether, ICE:MPCC-1-ester, ICE:PCC-ester)")
     s.add_argument("name")
     s.add_argument("--write", action="store_true", help="store the values in the shipped sets")
     s.add_argument("--json", action="store_true")

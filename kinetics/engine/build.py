@@ -19,6 +19,11 @@ import pybamm
 
 from ..cells import FullCell, HalfCell
 from ..errors import InvalidValueError, UnknownNameError
+from ..physics.ageing import (
+    PLATING_TRANSFER_COEFFICIENT,
+    SEI_MOLAR_VOLUME_M3_MOL,
+    SODIUM_PER_SEI,
+)
 from ..physics.exchange_current import intercalation_exchange_current, metal_exchange_current
 from ..physics.materials import Electrode, Electrolyte
 from ..physics.ocp import (
@@ -36,7 +41,7 @@ from ..physics.transport import (
     stage_diffusivity,
 )
 from ..sets import convert
-from ..units import specific_capacity_to_concentration
+from ..units import FARADAY, specific_capacity_to_concentration
 from . import names
 from .maths import Kernel
 
@@ -331,6 +336,82 @@ def _electrode_values(electrode: Electrode, slot: str, P: _Inputs,
     return ElectrodeBuild(values, c_ref, c_true_built, tuple(hysteresis), double_layer, tuple(weights))
 
 
+#: Width [V] of the switch that lets sodium plate only below 0 V vs Na⁺/Na: ½(1 + tanh(−φ/w)) is
+#: 5e-5 at +10 mV and 1 below −10 mV (a smooth step for the solver; the plating law's own
+#: Tafel slope, 91 mV/decade, would plate a third as fast at +50 mV as at 0 V).
+PLATING_ONSET_WIDTH_V = 0.002
+#: Activation energy of SEI growth [J/mol] (O'Kane et al. 2022; assumed for sodium).
+SEI_ACTIVATION_ENERGY_J_MOL = 38000.0
+
+
+@dataclass(frozen=True)
+class AgeingBuild:
+    """PyBaMM values of the side reactions, and the slots each is on."""
+
+    values: dict
+    sei: tuple[str, ...] = ()
+    plating: tuple[str, ...] = ()
+    lam: tuple[str, ...] = ()
+    #: the carbon's local potential vs Na⁺/Na (a model expression), given once the model exists
+    plating_gate: dict = field(default_factory=dict)
+
+
+def _ageing_values(electrodes: Mapping[str, tuple[Electrode, ElectrodeBuild]], P: _Inputs) -> AgeingBuild:
+    """Side reactions of each electrode (:mod:`kinetics.physics.ageing`): the SEI and plating on
+    the carbon (the anode), loss of active material on any electrode that states it. A law
+    whose parameter is an input is built even at 0."""
+    values: dict = {}
+    on: dict[str, list[str]] = {"sei": [], "plating": [], "lam": []}
+    gate: dict = {}
+    for slot, (electrode, eb) in electrodes.items():
+        role, a = electrode.role, electrode.ageing
+
+        def q(f: str, e=electrode, a=a) -> Any:
+            return P(convert.ageing_name(e.role, f), getattr(a, f))
+
+        def wanted(f: str, e=electrode, a=a) -> bool:
+            return convert.ageing_name(e.role, f) in P.inputs or getattr(a, f) > 0
+
+        laws = {"sei": role == "anode" and wanted("sei_exchange_current_A_m2"),
+                "plating": role == "anode" and wanted("plating_rate_constant_m_s"),
+                "lam": wanted("active_material_loss")}
+        if any(laws.values()) and len(eb.weights) > 1:
+            raise InvalidValueError(convert.material_name(role, "surface_storage_fraction"),
+                                    electrode.material.surface_storage_fraction,
+                                    "0 for ageing runs (PyBaMM's side reactions are built for one particle phase)")
+        k = names.AGEING_KEYS
+        if laws["sei"]:
+            values |= {k["sei_exchange_current"]: q("sei_exchange_current_A_m2"),
+                       k["sei_barrier"]: q("sei_barrier_per_m"),
+                       k["sei_initial_thickness"]: q("sei_initial_thickness_m"),
+                       k["sei_resistivity"]: q("sei_resistivity_ohm_m"),
+                       k["sei_molar_volume"]: SEI_MOLAR_VOLUME_M3_MOL,
+                       k["sei_sodium_ratio"]: SODIUM_PER_SEI,
+                       k["sei_activation_energy"]: SEI_ACTIVATION_ENERGY_J_MOL}
+        if laws["plating"]:
+            k_pl = q("plating_rate_constant_m_s")
+
+            def plating_exchange_current(c_e, c_Na, T, k_pl=k_pl):
+                # F·k·c_e (O'Kane et al. 2020), switched on where the carbon is below 0 V vs Na+/Na:
+                # PyBaMM's irreversible law has no reverse reaction and would plate above 0 V too
+                phi = gate["potential"]
+                return FARADAY * k_pl * c_e * 0.5 * (1.0 + pybamm.tanh(-phi / PLATING_ONSET_WIDTH_V))
+
+            values |= {k["plating_exchange_current"]: plating_exchange_current,
+                       k["plating_transfer_coefficient"]: PLATING_TRANSFER_COEFFICIENT,
+                       k["plated_initial"]: 0.0,
+                       k["plated_typical"]: 1000.0,  # a scale only
+                       names.COUNTER["molar_volume"]: SODIUM_MOLAR_VOLUME_M3_MOL}
+        if laws["lam"]:
+            # dε/dt = −λ ε₀|i|/q_A with q_A = F c ε₀ L the areal capacity: −λ|i|/(F c L)
+            lam, per_charge = q("active_material_loss"), FARADAY * eb.c_true * electrode.thickness_m
+            values[names.lam_rate_key(slot)] = lambda i, T, lam=lam, d=per_charge: -lam * abs(i) / d
+        for law, yes in laws.items():
+            if yes:
+                on[law].append(slot)
+    return AgeingBuild(values, tuple(on["sei"]), tuple(on["plating"]), tuple(on["lam"]), gate)
+
+
 def _electrolyte_values(el: Electrolyte, P: _Inputs) -> dict:
     def q(f: str) -> Any:
         return P(convert.electrolyte_name(f), getattr(el, f))
@@ -408,7 +489,8 @@ def input_names(cell: HalfCell | FullCell) -> list[str]:
 
 
 def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fraction_input: bool = False,
-          start: str = "desodiated", time_scales: int = 0, voltage_control: bool = False) -> BuiltModel:
+          start: str = "desodiated", time_scales: int = 0, voltage_control: bool = False,
+          ageing: bool = False) -> BuiltModel:
     """Build the PyBaMM model and parameter values of ``cell``.
 
     Parameters
@@ -434,6 +516,10 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
     voltage_control : bool
         The cell voltage is imposed (PyBaMM's ``"operating mode": "voltage"``, its "Voltage
         function [V]" to be given) and the current is solved for: replays of voltammograms.
+    ageing : bool
+        Build each electrode's side reactions and losses (:mod:`kinetics.physics.ageing`):
+        the carbon's SEI (when its rate constant is not 0) and sodium plating, loss of active
+        material where stated. Off, the model has none (every calibration is made so).
     """
     if start not in STARTS:
         raise UnknownNameError("starting state", start, STARTS)
@@ -463,6 +549,7 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
         if eb.double_layer:  # PyBaMM's surface form then needs the sodium foil's double layer too
             values[names.double_layer_key("Negative")] = UNSTATED_DOUBLE_LAYER_F_M2
         builds = {slot: eb}
+        electrodes = {slot: (cell.working, eb)}
         scales, true, slots = {cell.role: eb.c_ref}, {cell.role: eb.c_true}, {cell.role: slot}
     elif isinstance(cell, FullCell):
         if initial_fraction_input or start != "desodiated":
@@ -484,6 +571,7 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
         values = {**ea.values, **ec.values, **_electrolyte_values(cell.electrolyte, P),
                   **_cell_values(cell, P, capacity_Ah)}
         builds = {sa: ea, sc: ec}
+        electrodes = {sa: (anode, ea), sc: (cathode, ec)}
         for s_, other in ((sa, sc), (sc, sa)):  # a double layer in one electrode needs PyBaMM's value in both
             if builds[s_].double_layer and not builds[other].double_layer:
                 values[names.double_layer_key(other)] = UNSTATED_DOUBLE_LAYER_F_M2
@@ -496,6 +584,9 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
                          double_layer=any(b.double_layer for b in builds.values()))
     if voltage_control:
         opts["operating mode"] = "voltage"
+    ab = _ageing_values(electrodes, P) if ageing else AgeingBuild({})
+    values |= ab.values
+    opts |= names.ageing_options(ab.sei, ab.plating, ab.lam)
     for n in inputs:
         values[n] = pybamm.InputParameter(n)
     with warnings.catch_warnings():
@@ -506,6 +597,8 @@ def build(cell: HalfCell | FullCell, inputs: Iterable[str] = (), initial_fractio
     # a sodium reference electrode in the middle of the separator: each electrode's potential
     # against it (three-electrode measurements), names.potential_variable
     model.insert_reference_electrode()
+    for sl in ab.plating:
+        ab.plating_gate["potential"] = model.variables[names.electrode_potential_variable(sl)]
     for sl, b in builds.items():
         if len(b.weights) > 1 or b.double_layer:
             names.add_current_split(model, sl, b.weights)

@@ -13,6 +13,7 @@ PyBaMM conventions hidden here:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import pybamm
@@ -273,3 +274,60 @@ def voltage_termination(limit_V: float, falling: bool) -> str:
 def current_termination(current_A: float) -> str:
     """PyBaMM's termination string of a voltage hold that ends when |I| falls below ``current_A``."""
     return f"<{current_A * 1e3:.9f} mA"
+
+
+#: PyBaMM's SEI law for the carbon's film (:mod:`kinetics.physics.ageing`): electron tunnelling,
+#: self-limiting as the film thickens.
+SEI_OPTION = "tunnelling limited"
+PLATING_OPTION = "irreversible"
+LAM_OPTION = "current-driven"
+
+#: PyBaMM keys of the SEI and plating laws (one set of values per cell in PyBaMM 26.10).
+AGEING_KEYS = {
+    "sei_exchange_current": "SEI reaction exchange current density [A.m-2]",
+    "sei_barrier": "Tunneling barrier factor [m-1]",
+    "sei_initial_thickness": "Initial SEI thickness [m]",
+    "sei_resistivity": "SEI resistivity [Ohm.m]",
+    "sei_molar_volume": "SEI partial molar volume [m3.mol-1]",
+    "sei_sodium_ratio": "Ratio of lithium moles to SEI moles",
+    "sei_activation_energy": "SEI growth activation energy [J.mol-1]",
+    "plating_exchange_current": "Exchange-current density for plating [A.m-2]",
+    "plating_transfer_coefficient": "Lithium plating transfer coefficient",
+    "plated_initial": "Initial plated lithium concentration [mol.m-3]",
+    "plated_typical": "Typical plated lithium concentration [mol.m-3]",
+}
+
+
+def lam_rate_key(s: str) -> str:
+    """PyBaMM key: the current-driven rate of change of slot ``s``'s active-material fraction
+    [1/s], a function of (current density [A/m²], T [K])."""
+    return f"{s} electrode current-driven LAM rate"
+
+
+def ageing_options(sei: Sequence[str], plating: Sequence[str], lam: Sequence[str]) -> dict:
+    """PyBaMM options for side reactions on the slots listed (per-electrode tuples: a plain
+    string would also put them on a half cell's sodium counter electrode)."""
+    def per_slot(on: Sequence[str], option: str) -> tuple[str, str]:
+        return tuple(option if s in on else "none" for s in ("Negative", "Positive"))  # type: ignore[return-value]
+
+    opts = {}
+    if sei:
+        opts["SEI"] = per_slot(sei, SEI_OPTION)
+    if plating:
+        opts["lithium plating"] = per_slot(plating, PLATING_OPTION)
+    if lam:
+        opts["loss of active material"] = per_slot(lam, LAM_OPTION)
+    return opts
+
+
+def ageing_variables(s: str) -> dict[str, str]:
+    """What ageing did to slot ``s``, as PyBaMM variables (our key → name): capacity lost to the
+    SEI and to plated sodium [A.h], active material lost [%], SEI thickness [m] and the film's
+    overpotential [V]. Only those a model defines are read."""
+    low = s.lower()
+    return {"sei_loss_Ah": f"Loss of capacity to {low} SEI [A.h]",
+            "plated_Ah": f"Loss of capacity to {low} lithium plating [A.h]",
+            "lam_loss_mol": f"Loss of lithium due to loss of active material in {low} electrode [mol]",
+            "active_material_lost_percent": f"Loss of active material in {low} electrode [%]",
+            "sei_thickness_m": f"X-averaged {low} SEI thickness [m]",
+            "film_overpotential_V": f"X-averaged {low} electrode SEI film overpotential [V]"}

@@ -29,6 +29,7 @@ from ..units import concentration_to_specific_capacity
 from .build import BuiltModel, build
 from .names import (
     VARIABLES,
+    ageing_variables,
     average_concentration_variable,
     current_split_variables,
     electrode_potential_variable,
@@ -84,6 +85,11 @@ class StepSeries:
         ``double_layer``, ``surface`` (surface-limited faradaic) and ``diffusion``
         (diffusion-limited faradaic), when its model has a double layer or surface storage
         (:func:`~kinetics.engine.names.add_current_split`); else None.
+    ageing : dict or None
+        Runs with ageing: what it did to the reference electrode so far, by the keys of
+        :func:`~kinetics.engine.names.ageing_variables` (capacity lost to the SEI and to plated
+        sodium [A.h], sodium lost with active material [mol], active material lost [%], SEI
+        thickness [m], film overpotential [V]), those its model has; else None.
     """
 
     time_s: np.ndarray
@@ -98,6 +104,7 @@ class StepSeries:
     charge_Ah: np.ndarray
     skipped: str = ""
     current_split_A: dict[str, np.ndarray] | None = None
+    ageing: dict[str, np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -122,11 +129,14 @@ class Engine:
         rebuilding).
     start : {"desodiated", "sodiated"}
         Half cells: where the working electrode starts (see :func:`kinetics.engine.build.build`).
+    ageing : bool
+        Build the electrodes' side reactions and losses (see :func:`~kinetics.engine.build.build`).
     """
 
-    def __init__(self, cell: HalfCell | FullCell, inputs: Sequence[str] = (), start: str = "desodiated"):
+    def __init__(self, cell: HalfCell | FullCell, inputs: Sequence[str] = (), start: str = "desodiated",
+                 ageing: bool = False):
         self.cell = cell
-        self.built: BuiltModel = build(cell, inputs, start=start)
+        self.built: BuiltModel = build(cell, inputs, start=start, ageing=ageing)
         self._sims: dict = {}
         self._c_true = dict(self.built.true_concentration)
         ref = self.reference_electrode
@@ -157,12 +167,18 @@ class Engine:
         if "anode" in self.built.slots:
             v.append(electrode_potential_variable(self.built.slots["anode"]))
         v.extend(self._split_variables().values())
+        v.extend(self._ageing_variables().values())
         return sorted(set(v))
 
     def _split_variables(self) -> dict[str, str]:
         """The reference electrode's current split, if its model defines one."""
         split = current_split_variables(self.built.slots[self.reference_role])
         return split if all(name in self.built.model.variables for name in split.values()) else {}
+
+    def _ageing_variables(self) -> dict[str, str]:
+        """What ageing did to the reference electrode, the variables its model defines."""
+        wanted = ageing_variables(self.built.slots[self.reference_role])
+        return {k: n for k, n in wanted.items() if n in self.built.model.variables}
 
     def check(self, protocol: Protocol) -> None:
         """Bad input in the protocol, before any solve (see :func:`kinetics.protocols.check`)."""
@@ -273,16 +289,17 @@ class Engine:
         slots = self.built.slots
         slot = slots[role]
         c_true = self._c_true[role]
-        split = self._split_variables()
-        cols: dict[str, list] = {k: [] for k in ("t", "i", "v", "x", "phi", "phimin", "xc", "q", "qc", "Q", *split)}
+        split, aged = self._split_variables(), self._ageing_variables()
+        cols: dict[str, list] = {k: [] for k in ("t", "i", "v", "x", "phi", "phimin", "xc", "q", "qc", "Q", *split,
+                                                 *aged)}
         rho = {r: e.material.density_g_cm3 for r, e in self._electrodes().items()}
         for sol in solutions:
             cols["t"].append(sol[VARIABLES["time"]].entries)
             cols["i"].append(sol[VARIABLES["current"]].entries)
             cols["v"].append(sol[VARIABLES["voltage"]].entries)
             cols["Q"].append(sol[VARIABLES["charge"]].entries)
-            for key, name in split.items():
-                cols[key].append(sol[name].entries)
+            for key, name in (split | aged).items():
+                cols[key].append(np.broadcast_to(sol[name].entries, sol[VARIABLES["time"]].entries.shape))
             c_avg = sol[average_concentration_variable(slot)].entries
             cols["x"].append(c_avg / c_true)
             cols["q"].append(concentration_to_specific_capacity(c_avg, rho[role]))
@@ -304,7 +321,8 @@ class Engine:
         t, idx = np.unique(arrays["t"], return_index=True)
         return StepSeries(t, arrays["i"][idx], arrays["v"][idx], arrays["x"][idx], arrays["phi"][idx],
                           arrays["phimin"][idx], arrays["xc"][idx], arrays["q"][idx], arrays["qc"][idx],
-                          arrays["Q"][idx], current_split_A={k: arrays[k][idx] for k in split} or None)
+                          arrays["Q"][idx], current_split_A={k: arrays[k][idx] for k in split} or None,
+                          ageing={k: arrays[k][idx] for k in aged} or None)
 
     def _electrodes(self) -> dict:
         if isinstance(self.cell, HalfCell):

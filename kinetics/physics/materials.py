@@ -21,6 +21,7 @@ import numpy as np
 
 from ..errors import InvalidValueError, UnknownNameError
 from ..units import check_temperature
+from .ageing import Ageing
 from .ocp import MultiStageOCP
 from .transport import ConstantDiffusivity, StageDiffusivity
 
@@ -184,6 +185,8 @@ class Electrode:
     initial_fraction : float or None
         Sodium fraction at the start of a full cell whose state is given rather than balanced
         (converted PyBaMM sets give it); None otherwise.
+    ageing : Ageing
+        Its side reactions and losses in its electrolyte (used by runs with ageing on).
     """
 
     role: Role
@@ -191,6 +194,7 @@ class Electrode:
     coating: Coating
     first_cycle_efficiency: float = 1.0
     initial_fraction: float | None = None
+    ageing: Ageing = Ageing()
 
     def __post_init__(self):
         if self.role not in ROLES:
@@ -201,6 +205,7 @@ class Electrode:
         x = self.initial_fraction
         _require(self.role, "initial_fraction", x, x is None or (np.isfinite(x) and 0 <= x <= 1),
                  "a sodium fraction between 0 and 1")
+        _require(self.role, "ageing", self.ageing, isinstance(self.ageing, Ageing), "an Ageing")
 
     @property
     def thickness_m(self) -> float:

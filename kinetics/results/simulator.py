@@ -18,9 +18,11 @@ from ..engine import BuiltModel, Engine
 from ..errors import Interrupted, PlatingWarning, SimulationWarning
 from ..protocols import Protocol, steps_of
 from .tables import (
+    AGEING_COLUMNS,
     SUMMARY_COLUMNS,
     TABLE_COLUMNS,
     Result,
+    ageing_row,
     cycle_summary,
     guard_notes,
     step_frame,
@@ -46,15 +48,19 @@ class Simulator:
     start : {"desodiated", "sodiated"}
         Half cells: the working electrode starts at rest in equilibrium with the top of the
         window (default) or with its bottom.
+    ageing : bool
+        Build the electrodes' side reactions and losses (:mod:`kinetics.physics.ageing`: the
+        carbon's SEI and plating, loss of active material); off by default.
     """
 
     def __init__(self, cell: HalfCell | FullCell, inputs: Sequence[str] = (), balance: Balance | None = None,
-                 start: str = "desodiated"):
+                 start: str = "desodiated", ageing: bool = False):
         if balance is not None:
             cell = cell.with_balance(balance)
         self.cell = cell
         self.inputs = tuple(inputs)
-        self.engine = Engine(cell, self.inputs, start)
+        self.ageing = ageing
+        self.engine = Engine(cell, self.inputs, start, ageing)
 
     @property
     def built(self) -> BuiltModel:
@@ -85,6 +91,8 @@ class Simulator:
                     k = part.chunk.first_step + j
                     frame = step_frame(k, steps[k], s, self.cell, part.chunk.cycle, occupancies=part.chunk.keep)
                     row = summary_row(k, steps[k], frame, self.kind, last_in, part.chunk.cycle, s.skipped)
+                    if self.ageing:
+                        row |= ageing_row(s, self.engine.reference_mass_mg)
                     if steps[k].direction in _IN:
                         last_in = row["capacity_mAh_g"]
                     rows.append(row)
@@ -96,7 +104,7 @@ class Simulator:
         except KeyboardInterrupt:
             interrupted = True
         table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TABLE_COLUMNS)
-        summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+        summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS + (AGEING_COLUMNS if self.ageing else []))
         result = Result(table, summary, steps, self.cell, time.perf_counter() - t0, n_completed=len(rows),
                         cycles=cycle_summary(summary, blocks), failure=failure, interrupted=interrupted, notes=notes)
         if interrupted:

@@ -19,6 +19,7 @@ from ..cells import FullCell, HalfCell
 from ..engine import StepSeries
 from ..physics.ocp import STAGE_BOUNDARIES_V
 from ..protocols import Step, StepKind
+from ..units import FARADAY
 
 #: paper 000: the plateau lies below 0.1 V vs Na+/Na
 PLATEAU_EDGE_V = STAGE_BOUNDARIES_V[1]
@@ -32,7 +33,14 @@ SUMMARY_COLUMNS = [
     "duration_h", "coulombic_efficiency", "min_anode_potential_V", "time_below_0V_s", "skipped",
 ]
 CYCLE_COLUMNS = ["block", "cycle", "capacity_in_mAh_g", "capacity_out_mAh_g", "coulombic_efficiency",
-                 "energy_out_mWh_g", "average_voltage_out_V", "min_anode_potential_V", "time_below_0V_s"]
+                 "energy_out_mWh_g", "average_voltage_out_V", "plateau_out_mAh_g", "sloping_out_mAh_g",
+                 "min_anode_potential_V", "time_below_0V_s"]
+#: What ageing did by the end of a step (runs with ageing; per gram of the reference electrode):
+#: sodium lost in all (SEI + plated + held by lost active material), to the SEI, plated; active
+#: material lost [%]; SEI thickness [nm]; the film's resistance [Ω] (its overpotential over the
+#: current at the step's end; NaN at rest).
+AGEING_COLUMNS = ["sodium_lost_mAh_g", "sei_sodium_mAh_g", "plated_mAh_g", "active_material_lost_percent",
+                  "sei_thickness_nm", "film_resistance_ohm"]
 #: Sodium fraction outside [0, 1] by more than this is reported (solver tolerance below it).
 FRACTION_TOLERANCE = 1e-6
 #: Sodium inventory not conserved by more than this share of a step's charge is reported.
@@ -91,6 +99,36 @@ def summary_row(k: int, step: StepKind, frame: pd.DataFrame, cell_kind: str, las
         "min_anode_potential_V": float(np.nanmin(phi)) if has_phi else np.nan,
         "time_below_0V_s": time_below(t, phi) if has_phi else np.nan, "skipped": skipped,
     }
+
+
+def _losses(s: StepSeries, mass_mg: float) -> dict[str, np.ndarray]:
+    """What side reactions took from the reference electrode along a step [mAh/g of it]: to the
+    SEI, plated, with the lost active material, and the share of active material kept."""
+    a, n = s.ageing or {}, len(s.time_s)
+
+    def series(key: str, scale: float) -> np.ndarray:
+        return np.asarray(a[key], float) * scale if key in a else np.full(n, np.nan)
+
+    per_g = 1e6 / mass_mg  # A.h → mAh/g
+    out = {"sei": series("sei_loss_Ah", per_g), "plated": series("plated_Ah", per_g),
+           "lam": series("lam_loss_mol", FARADAY / 3.6 * 1e-3 * per_g)}  # mol → mAh/g
+    out["all"] = np.nansum([out["sei"], out["plated"], out["lam"]], axis=0)
+    out["kept"] = 1.0 - np.nan_to_num(series("active_material_lost_percent", 0.01))
+    return out
+
+
+def ageing_row(s: StepSeries, mass_mg: float) -> dict:
+    """:data:`AGEING_COLUMNS` at the end of a step of a run with ageing (NaN where the model has
+    no such law)."""
+    a = s.ageing or {}
+    loss = _losses(s, mass_mg)
+    current = abs(float(s.current_A[-1]))
+    film = float(a["film_overpotential_V"][-1]) if "film_overpotential_V" in a else np.nan
+    thickness = float(a["sei_thickness_m"][-1]) * 1e9 if "sei_thickness_m" in a else np.nan
+    percent = float(a["active_material_lost_percent"][-1]) if "active_material_lost_percent" in a else np.nan
+    return {"sodium_lost_mAh_g": float(loss["all"][-1]), "sei_sodium_mAh_g": float(loss["sei"][-1]),
+            "plated_mAh_g": float(loss["plated"][-1]), "active_material_lost_percent": percent,
+            "sei_thickness_nm": thickness, "film_resistance_ohm": abs(film) / current if current > 0 else np.nan}
 
 
 def summarise(table: pd.DataFrame, steps: Sequence[StepKind], cell_kind: str) -> pd.DataFrame:
@@ -167,10 +205,17 @@ def guard_notes(k: int, step: StepKind, s: StepSeries, frame: pd.DataFrame, cell
 def _inventory_error_mAh_g(s: StepSeries, cell: HalfCell | FullCell) -> float:
     """Sodium the electrodes gained or lost beyond what the current carried [mAh/g of the
     reference electrode] (0 when the solver conserves it)."""
+    mass = cell.active_mass_mg if isinstance(cell, HalfCell) else cell.anode_mass_mg
+    held = s.sodium_mAh_g
+    side = 0.0
+    if s.ageing:  # sodium held by the active material left, and what side reactions took
+        loss = _losses(s, mass)
+        held = held * loss["kept"]
+        side = float(loss["all"][-1] - loss["all"][0])
     if isinstance(cell, HalfCell):  # PyBaMM's discharge sodiates the working electrode
-        into = (s.charge_Ah[-1] - s.charge_Ah[0]) * 1e6 / cell.active_mass_mg  # mAh/g
-        return float(s.sodium_mAh_g[-1] - s.sodium_mAh_g[0] - into)
-    gained = s.sodium_mAh_g[-1] - s.sodium_mAh_g[0]
+        into = (s.charge_Ah[-1] - s.charge_Ah[0]) * 1e6 / mass  # mAh/g
+        return float(held[-1] - held[0] + side - into)
+    gained = held[-1] - held[0] + side
     gained_c = (s.counter_sodium_mAh_g[-1] - s.counter_sodium_mAh_g[0]) * cell.balance.cathode_to_anode_mass
     return float(gained + gained_c)
 
@@ -178,20 +223,25 @@ def _inventory_error_mAh_g(s: StepSeries, cell: HalfCell | FullCell) -> float:
 def cycle_summary(steps: pd.DataFrame, blocks: Sequence[int | None]) -> pd.DataFrame:
     """One row per cycle of a repeat block from the per-step summary: sodium in and out
     [mAh/g], coulombic efficiency (out/in), energy out [mWh/g], average voltage out [V], the
-    carbon's lowest potential [V] and time below 0 V [s]."""
+    sodium out below and above 0.1 V (plateau and sloping) [mAh/g], the carbon's lowest
+    potential [V] and time below 0 V [s]; with ageing, :data:`AGEING_COLUMNS` at the cycle's end."""
     frame = steps.assign(block=list(blocks))
     frame = frame[frame["cycle"].notna()]
+    aged = [c for c in AGEING_COLUMNS if c in steps]
     rows = []
     for (b, c), g in frame.groupby(["block", "cycle"], sort=True):
         q_in = float(g.loc[g["direction"].isin(_IN), "capacity_mAh_g"].sum())
         out = g[g["direction"].isin(_OUT)]
         q_out, e_out = float(out["capacity_mAh_g"].sum()), float(out["energy_mWh_g"].sum())
+        plateau = float(out["capacity_below_0.1V_mAh_g"].sum())
         rows.append({"block": int(b), "cycle": int(c), "capacity_in_mAh_g": q_in, "capacity_out_mAh_g": q_out,
                      "coulombic_efficiency": q_out / q_in if q_in > 0 else np.nan, "energy_out_mWh_g": e_out,
                      "average_voltage_out_V": e_out / q_out if q_out > 0 else np.nan,
+                     "plateau_out_mAh_g": plateau, "sloping_out_mAh_g": q_out - plateau,
                      "min_anode_potential_V": g["min_anode_potential_V"].min(),
-                     "time_below_0V_s": g["time_below_0V_s"].sum(min_count=1)})
-    return pd.DataFrame(rows, columns=CYCLE_COLUMNS)
+                     "time_below_0V_s": g["time_below_0V_s"].sum(min_count=1)}
+                    | {k: float(g[k].iloc[-1]) for k in aged})
+    return pd.DataFrame(rows, columns=CYCLE_COLUMNS + aged)
 
 
 def cycler_frame(table: pd.DataFrame, cell_kind: str, active_mass_mg: float) -> pd.DataFrame:

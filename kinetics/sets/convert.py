@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InvalidValueError, UnknownNameError
+from ..physics.ageing import Ageing
 from ..physics.materials import ActiveMaterial, CellDesign, Coating, Electrode, Electrolyte, SodiumMetal
 from ..physics.ocp import ANODE_STAGE_NAMES, MultiStageOCP, Stage
 from ..physics.transport import ConstantDiffusivity, StageDiffusivity
@@ -41,6 +42,16 @@ SURFACE_FIELDS = {
     "surface_storage_fraction": "surface.storage_fraction",
     "surface_area_m2_g": "surface.area",
     "double_layer_F_m2": "surface.double_layer_capacitance",
+}
+#: :class:`~kinetics.physics.Ageing` field → name under ``<role>.`` (optional in a set; absent:
+#: the field's default, see that class).
+AGEING_FIELDS = {
+    "sei_exchange_current_A_m2": "ageing.sei_exchange_current_density",
+    "sei_barrier_per_m": "ageing.sei_barrier_factor",
+    "sei_initial_thickness_m": "ageing.sei_initial_thickness",
+    "sei_resistivity_ohm_m": "ageing.sei_resistivity",
+    "active_material_loss": "ageing.active_material_loss",
+    "plating_rate_constant_m_s": "ageing.plating_rate_constant",
 }
 #: Coating field → name under ``<role>.``
 COATING_FIELDS = {
@@ -80,6 +91,11 @@ DESIGN_FIELDS = {
 def material_name(role: str, field: str) -> str:
     """Dotted name of an :class:`ActiveMaterial` field of electrode ``role``."""
     return f"{role}.{MATERIAL_FIELDS.get(field) or SURFACE_FIELDS[field]}"
+
+
+def ageing_name(role: str, field: str) -> str:
+    """Dotted name of an :class:`~kinetics.physics.Ageing` field of electrode ``role``."""
+    return f"{role}.{AGEING_FIELDS[field]}"
 
 
 def stage_name(role: str, stage: str, field: str) -> str:
@@ -206,9 +222,10 @@ def electrode(source: ParameterSet | Mapping[str, Any], role: str, label: str = 
                               **_read_fields(values, f"{role}.", MATERIAL_FIELDS),
                               **{f: values.optional(f"{role}.{n}", 0.0) for f, n in SURFACE_FIELDS.items()})
     coating = Coating(**_read_fields(values, f"{role}.", COATING_FIELDS))
+    ageing = Ageing(**{f: values.optional(f"{role}.{n}", getattr(Ageing, f)) for f, n in AGEING_FIELDS.items()})
     return Electrode(role, material, coating,
                      values.optional(f"{role}.first_cycle_efficiency", 1.0),
-                     values.optional(initial_fraction_name(role), None))
+                     values.optional(initial_fraction_name(role), None), ageing)
 
 
 def electrolyte(source: ParameterSet | Mapping[str, Any], label: str = "") -> Electrolyte:
@@ -288,7 +305,7 @@ def electrode_values(e: Electrode) -> dict[str, Any]:
         out[form_entry(r, "diffusivity")] = "constant"
         out |= _flat(f"{r}.", m.diffusivity, CONSTANT_DIFFUSIVITY_FIELDS)
     out |= _flat(f"{r}.", m, MATERIAL_FIELDS) | _flat(f"{r}.", e.coating, COATING_FIELDS)
-    out |= _flat(f"{r}.", m, SURFACE_FIELDS)
+    out |= _flat(f"{r}.", m, SURFACE_FIELDS) | _flat(f"{r}.", e.ageing, AGEING_FIELDS)
     out[f"{r}.first_cycle_efficiency"] = float(e.first_cycle_efficiency)
     if e.initial_fraction is not None:
         out[initial_fraction_name(r)] = float(e.initial_fraction)

@@ -41,6 +41,10 @@ _INTERNAL_UNITS: tuple[tuple[str, str], ...] = (
     (r"\.diffusivity\.minimum_potential$", "V"),
     (r"\.diffusivity\.minimum_depth$", "dimensionless"),
     (r"\.diffusivity\.minimum_width$", "dimensionless"),
+    (r"\.ageing\.plating_rate_constant$", "m/s"),
+    (r"\.ageing\.sei_barrier_factor$", "1/m"),
+    (r"\.ageing\.sei_resistivity$", "ohm*m"),
+    (r"\.ageing\.active_material_loss$", "dimensionless"),
     (r"activation_energy$", "J/mol"),
     (r"\.diffusivity(\.[a-z_]+)?$", "m^2/s"),
     (r"exchange_current_density$", "A/m^2"),
@@ -307,11 +311,12 @@ def shipped_file(name: str) -> Path:
     return files[name.lower()]
 
 
-def update_file_values(path: Path, values: Mapping[str, float], kind: str, source: str) -> None:
-    """Replace values of entries defined in ``path`` itself, keeping its layout (atomic)."""
+def update_file_values(path: Path, values: Mapping[str, float], kind: str, source: str, add: bool = False) -> None:
+    """Replace values of entries defined in ``path`` itself, keeping its layout (atomic);
+    ``add``: also write entries the file does not define yet."""
     raw = json.loads(path.read_text(encoding="utf-8"))
     for key, v in values.items():
-        if key not in raw["parameters"]:
+        if key not in raw["parameters"] and not add:
             raise UnknownNameError(f"parameter of file {path.name}", key, raw["parameters"])
         unit = internal_unit(key)
         raw["parameters"][key] = {"value": float(v), "unit": "" if unit == "dimensionless" else unit,

@@ -1,0 +1,146 @@
+"""The first cycle as physics: a carbon's first-cycle efficiency (ICE) from its SEI, and the one
+loss parameter per material calibrated against the measured ICE (``kinetics calibrate ICE:<set>``).
+
+The first sodiation forms the SEI (:mod:`kinetics.physics.ageing`: tunnelling-limited growth,
+fast on the fresh carbon, self-limiting); the sodium it binds does not come back on desodiation,
+so ICE = Q_desodiation / Q_sodiation of the first cycle comes out of the model. The unknown is
+the SEI exchange current density j₀ (``anode.ageing.sei_exchange_current_density``), found by
+Brent's method on log₁₀ j₀ so that the simulated ICE equals the set's measured
+``anode.first_cycle_efficiency`` (its source is the paper); every other ageing value keeps its
+default. One number, one parameter: a calibration, not a prediction.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass
+
+from scipy.optimize import brentq
+
+from ..cells import HalfCell
+from ..errors import InvalidValueError, RunFailedError, SimulationWarning, UnknownNameError
+from ..progress import Progress
+from ..protocols import desodiate, sodiate
+from ..results import Simulator
+from ..sets import convert, shipped_file, update_file_values
+
+#: The current of paper 000's first cycles [mA/g] ("GCD curves at 20 mA g−1", Fig. 5).
+FIRST_CYCLE_mA_g = 20.0
+#: The loss parameter and the measured number it is calibrated against.
+LOSS_PARAMETER = convert.ageing_name("anode", "sei_exchange_current_A_m2")
+MEASURED = "anode.first_cycle_efficiency"
+#: The sets whose first-cycle efficiency is calibrated (paper 000's three ICE values), and the
+#: ``kinetics validate`` row each calibration reproduces.
+TARGETS = {"MPCC-1-ether": "ice_mpcc1_ether", "MPCC-1-ester": "ice_mpcc1_ester", "PCC-ester": "ice_pcc_ester"}
+SETS = tuple(TARGETS)
+#: Search interval of log₁₀ j₀ [A/m²]: from a film that barely forms to one that takes the
+#: whole first sodiation.
+LOG_J0_RANGE = (-6.0, 9.0)
+PREFIX = "ICE:"
+
+
+@dataclass(frozen=True)
+class FirstCycle:
+    """A simulated first cycle: sodium in and out [mAh/g] and their ratio (the ICE)."""
+
+    sodiated_mAh_g: float
+    desodiated_mAh_g: float
+
+    @property
+    def efficiency(self) -> float:
+        return self.desodiated_mAh_g / self.sodiated_mAh_g
+
+
+def first_cycle(cell: HalfCell, current_mA_g: float = FIRST_CYCLE_mA_g, simulator: Simulator | None = None,
+                inputs: dict[str, float] | None = None) -> FirstCycle:
+    """Sodiate the fresh carbon to the bottom of the window and desodiate it to the top at
+    ``current_mA_g``, with ageing on; a run that stops early raises :class:`RunFailedError`."""
+    sim = simulator or Simulator(cell, ageing=True)
+    lo, hi = cell.window_V
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SimulationWarning)
+        r = sim.run([sodiate(current_mA_g, lo), desodiate(current_mA_g, hi)], inputs)
+    if r.truncated:
+        raise RunFailedError(f"{cell.name} first cycle: {r.status()}")
+    q = r.steps["capacity_mAh_g"].to_numpy()
+    return FirstCycle(float(q[0]), float(q[1]))
+
+
+@dataclass(frozen=True)
+class FirstCycleCalibration:
+    """The result of ``kinetics calibrate ICE:<set>``."""
+
+    set_name: str
+    exchange_current_A_m2: float
+    measured: float
+    model: FirstCycle
+    n_evaluations: int
+    wall_time_s: float
+
+    @property
+    def command(self) -> str:
+        return f"kinetics calibrate {PREFIX}{self.set_name}"
+
+    def to_json(self) -> dict:
+        return {"calibration": PREFIX + self.set_name, "command": self.command,
+                "parameters": {LOSS_PARAMETER: self.exchange_current_A_m2},
+                "paper": {"ice": self.measured}, "model": {"ice": self.model.efficiency,
+                                                          "sodiated_mAh_g": self.model.sodiated_mAh_g,
+                                                          "desodiated_mAh_g": self.model.desodiated_mAh_g},
+                "n_evaluations": self.n_evaluations, "wall_time_s": self.wall_time_s}
+
+
+def set_of(name: str) -> str:
+    """The set a calibration name ``ICE:<set>`` is about."""
+    if not name.upper().startswith(PREFIX):
+        raise UnknownNameError("first-cycle calibration", name, [PREFIX + s for s in SETS])
+    wanted = name[len(PREFIX):]
+    for s in SETS:
+        if s.lower() == wanted.lower():
+            return s
+    raise UnknownNameError("first-cycle calibration", name, [PREFIX + s for s in SETS])
+
+
+def calibrate(set_name: str, model: str = "SPMe", progress: bool = True) -> FirstCycleCalibration:
+    """Find the SEI exchange current density at which the set's simulated ICE is its measured one."""
+    cell = HalfCell(set_name, model)
+    measured = cell.working.first_cycle_efficiency
+    if not 0 < measured < 1:
+        raise InvalidValueError(f"{set_name}: {MEASURED}", measured, "a measured efficiency below 1")
+    sim = Simulator(cell, inputs=(LOSS_PARAMETER,), ageing=True)
+    n, t0 = 0, time.perf_counter()
+    with Progress(None, f"ICE of {set_name}", enabled=progress, unit="run") as bar:
+        def miss(log_j0: float) -> float:
+            nonlocal n
+            n += 1
+            bar.advance()
+            return first_cycle(cell, simulator=sim, inputs={LOSS_PARAMETER: 10.0 ** log_j0}).efficiency - measured
+
+        lo, hi = LOG_J0_RANGE
+        if miss(lo) < 0 or miss(hi) > 0:
+            raise RunFailedError(f"{set_name}: no SEI exchange current in 1e{lo:g}–1e{hi:g} A/m² gives ICE "
+                                 f"{measured:.3f}")
+        log_j0 = brentq(miss, lo, hi, xtol=1e-3)
+    j0 = 10.0 ** log_j0
+    achieved = first_cycle(cell, simulator=sim, inputs={LOSS_PARAMETER: j0})
+    return FirstCycleCalibration(set_name, j0, measured, achieved, n + 1, time.perf_counter() - t0)
+
+
+def write(result: FirstCycleCalibration) -> list[str]:
+    """Store the calibrated value in the set's file, with its command."""
+    path = shipped_file(result.set_name)
+    update_file_values(path, {LOSS_PARAMETER: result.exchange_current_A_m2}, "calibrated",
+                       f"calibrated by `{result.command}`: the simulated first cycle at {FIRST_CYCLE_mA_g:g} mA/g "
+                       f"(0.01–3 V window of the set) returns {MEASURED} = {result.measured:.3f} (paper 000)",
+                       add=True)
+    return [path.name]
+
+
+def efficiency_percent(set_name: str, model: str = "SPMe") -> float:
+    """The model's ICE [%] of a shipped set with its stored loss parameter."""
+    cell = HalfCell(set_name, model)
+    if not cell.working.ageing.sei:
+        raise RunFailedError(f"{set_name} has no SEI ({LOSS_PARAMETER} is 0): run {PREFIX}{set_name}")
+    return 100.0 * first_cycle(cell).efficiency
+
