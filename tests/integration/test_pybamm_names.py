@@ -66,3 +66,18 @@ def test_a_transfer_coefficient_the_model_would_ignore_is_refused():
     pset = hk.load("MPCC-1-ether").with_values({"anode.kinetics.transfer_coefficient": 0.4}, "assumed", "test")
     with pytest.raises(InvalidValueError, match="anode.kinetics.transfer_coefficient.*symmetric"):
         build(hk.HalfCell(pset))
+
+
+@pytest.mark.parametrize("model", ["SPMe", "DFN"])
+def test_ageing_keys_are_read_and_complete(model):
+    """With ageing on (SEI and loss of active material on the half cell's carbon, plating on the
+    full cell's anode) every key written is read and every key read is written."""
+    half = hk.HalfCell("MPCC-1-ether", model).with_values({"anode.ageing.active_material_loss": 1e-3})
+    pset = hk.load("pybamm:Chayambuka2022")
+    for cell in (half, hk.FullCell(pset, pset, None, model)):
+        b, plain = build(cell, ageing=True), build(cell)
+        wanted, written = set(b.model.get_parameter_info()), set(b.parameter_values.keys())
+        assert wanted - written == set()
+        # ageing writes no key its model leaves unread (the plain build's unread keys are the rule above's)
+        assert written - wanted == set(plain.parameter_values.keys()) - set(plain.model.get_parameter_info())
+        assert any(k in wanted for k in names.AGEING_KEYS.values())
