@@ -197,24 +197,30 @@ class Balance:
     cathode_initial_fraction: float
 
     @classmethod
-    def from_reversible_capacities(cls, cell: FullCell, anode_mAh_g: float, cathode_mAh_g: float) -> Balance:
+    def from_reversible_capacities(cls, cell: FullCell, anode_mAh_g: float, cathode_mAh_g: float,
+                                   fresh: bool = False, np_anode_mAh_g: float | None = None,
+                                   np_cathode_mAh_g: float | None = None) -> Balance:
         """Balance a full cell by its N/P ratio from its electrodes' reversible capacities [mAh/g]
         in half cells (see :func:`kinetics.design.balance`).
 
-        The cathode loading follows from N/P = (q_a m_a)/(q_c m_c). The sodium lost in the first
-        cycle is not replaced: the cathode's first charge releases q_c m_c / ICE_c, the anode
-        keeps q_a m_a (1/ICE_a − 1) in its first sodiation, and what remains (never more than
-        either electrode can reversibly hold) is the cyclable inventory; it starts in the
-        cathode as far as the cathode can hold it.
+        The cathode loading follows from N/P = (q_a m_a)/(q_c m_c) (``np_anode_mAh_g`` and
+        ``np_cathode_mAh_g``: other capacities the N/P counts, e.g. the first cycle's). The
+        sodium lost in the first cycle is not replaced: the cathode's first charge releases
+        q_c m_c / ICE_c, the anode keeps q_a m_a (1/ICE_a − 1) in its first sodiation, and what
+        remains (never more than either electrode can reversibly hold) is the cyclable
+        inventory; it starts in the cathode as far as the cathode can hold it. ``fresh``: the
+        cell as assembled, for runs whose anode forms its SEI itself (ageing on): no anode loss
+        is taken beforehand; the sodium the cathode cannot take back after its first charge
+        (its own first-cycle loss, kept as bookkeeping) starts in the anode.
         """
         if cell.np_ratio is None:
             raise InvalidValueError("np_ratio", None, "a positive N/P ratio to balance by")
         anode, cathode = cell.anode_electrode, cell.cathode_electrode
         q_a, q_c = anode_mAh_g, cathode_mAh_g
         m_a = anode.coating.loading_mg_cm2 * 1e-3  # g/cm²
-        m_c = q_a * m_a / (cell.np_ratio * q_c)
+        m_c = (np_anode_mAh_g or q_a) * m_a / (cell.np_ratio * (np_cathode_mAh_g or q_c))
         first_charge = q_c * m_c / cathode.first_cycle_efficiency
-        loss = q_a * m_a * (1.0 / anode.first_cycle_efficiency - 1.0)
+        loss = 0.0 if fresh else q_a * m_a * (1.0 / anode.first_cycle_efficiency - 1.0)
         available = max(first_charge - loss, 0.0)
         cyclable = min(available, q_c * m_c, q_a * m_a)
         ocp_a, ocp_c = anode.material.ocp, cathode.material.ocp

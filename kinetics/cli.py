@@ -38,7 +38,7 @@ from .io.gcd import read_gcd
 from .progress import remembered_interrupts
 from .sets import available, describe, load
 from .units import convert
-from .validation import counts, first_cycle, run_calibration, stored_values, validate
+from .validation import counts, first_cycle, retention, run_calibration, stored_values, validate
 from .validation.calibrate import write as write_calibration
 from .validation.compare import STATUSES, format_table, rows_as_json
 from .workflows import (
@@ -120,9 +120,31 @@ def cmd_first_cycle_calibration(args) -> int:
     return 0
 
 
+def cmd_retention_calibration(args) -> int:
+    retention.check_name(args.name)
+    result = retention.calibrate(args.model, progress=not args.quiet)
+    out = result.to_json()
+    if args.write:
+        out["written"] = retention.write(result)
+    if args.json:
+        _print_json(out)
+    else:
+        print(f"{result.command}: {result.n_evaluations} runs of {retention.CALIBRATION_CYCLES} cycles (fast path), "
+              f"{result.wall_time_s:.1f} s")
+        print(f"  {retention.FADE_PARAMETER:45s} {result.active_material_loss:12.6g} per full-capacity half cycle")
+        print(f"  {retention.CALIBRATION_SET} after {retention.CALIBRATION_CYCLES} cycles at "
+              f"{retention.CYCLING_mA_g:g} mA/g: model {result.retention_percent:.2f} %, "
+              f"paper {retention.CALIBRATION_RETENTION} %")
+        if args.write:
+            print("written to " + ", ".join(out["written"]))
+    return 0
+
+
 def cmd_calibrate(args) -> int:
     if args.name.upper().startswith(first_cycle.PREFIX):
         return cmd_first_cycle_calibration(args)
+    if args.name.upper().startswith("RETENTION"):
+        return cmd_retention_calibration(args)
     vary = [n.strip() for v in (args.vary or []) for n in v.split(",") if n.strip()]
     result = run_calibration(args.name, args.model, progress=not args.quiet, vary=vary)
     cal = result.calibration
@@ -290,7 +312,8 @@ def cmd_simulate_cv(args) -> int:
 def cmd_cycle(args) -> int:
     try:
         summary = run_cycle(args.parameter_set, cycles=args.cycles, charge=args.charge, discharge=args.discharge,
-                            cathode=args.cathode, np_ratio=args.np, np_basis=args.np_basis, model=args.model,
+                            cathode=args.cathode, np_ratio=args.np, np_basis=args.np_basis, fast=args.fast,
+                            model=args.model,
                             out=args.out, progress=not args.quiet)
     except Interrupted as e:
         if args.json and isinstance(e.partial, dict):
@@ -301,11 +324,15 @@ def cmd_cycle(args) -> int:
     else:
         print(f"{summary['parameter_set']} ({summary['model']}), {summary['protocol']}: {summary['status']}, "
               f"{summary['wall_time_s']:.1f} s")
+        if summary["cell"] == "full":
+            print(f"  against {summary['cathode']}: N/P {summary['np_ratio']:.3g} on the {summary['np_basis']} basis "
+                  f"(reversible {summary['np_reversible']:.3f}, first-cycle {summary['np_first_cycle']:.3f}); "
+                  f"loadings {summary['anode_loading_mg_cm2']:.2f} / {summary['cathode_loading_mg_cm2']:.2f} mg/cm²")
         if summary["cycles"]:
             print(f"  first cycle: ICE {summary['ice']:.1f} %; retention after {summary['cycles_completed']} "
                   f"cycles {summary['retention']:.1f} % (of cycle 1's desodiation)")
-            print("  cycle  sodiation  desodiation     CE    retention  Na lost  in SEI  plated  AM lost  "
-                  "film R  min carbon")
+            into, out = ("sodiation", "desodiation") if summary["cell"] == "half" else ("   charge", "  discharge")
+            print(f"  cycle  {into}  {out}     CE    retention  Na lost  in SEI  plated  AM lost  film R  min carbon")
             rows = summary["cycles"]
             shown = {0, 1, len(rows) - 1} | {k for k in range(len(rows)) if rows[k]["cycle"] in (5, 10, 20, 50, 100,
                                                                                                      200, 500, 1000)}
@@ -563,13 +590,19 @@ def build_parser() -> argparse.ArgumentParser:
                                    "cycle's loss from the SEI it forms, the film's growth, plating below 0 V and "
                                    "loss of active material; one row per cycle, retention, ICE, plots.")
     s.add_argument("--parameter-set", required=True, help="a half-cell set (a name or a .json path)")
-    s.add_argument("--cathode", help="a cathode set for a full cell (not built yet: refused)")
-    s.add_argument("--np", type=float, help="N/P ratio of a full cell (with --cathode)")
-    s.add_argument("--np-basis", choices=["reversible", "first-cycle"], help="what N/P counts (with --cathode)")
+    s.add_argument("--cathode", help="a cathode set: a full cell as assembled, whose SEI takes the cathode's sodium")
+    s.add_argument("--np", type=float, help="N/P ratio of the full cell (default 1.05, paper 000's upper end)")
+    s.add_argument("--np-basis", help="what the N/P counts: reversible (default; the electrodes' reversible "
+                                      "capacities at 20 mA/g) or first-cycle (the anode's first sodiation with its "
+                                      "SEI, the cathode's first charge)")
     s.add_argument("--cycles", type=int, default=100, help="number of cycles (default 100)")
     s.add_argument("--charge", default="100mA/g", metavar="RATE",
-                   help="sodiation current of the carbon (charging it), e.g. 200mA/g or 0.5C (default 100mA/g)")
-    s.add_argument("--discharge", metavar="RATE", help="desodiation current (default: the --charge rate)")
+                   help="charge current, per g of carbon: sodiates it (half cells too), e.g. 200mA/g or 0.5C "
+                        "(default 100mA/g)")
+    s.add_argument("--discharge", metavar="RATE", help="discharge (desodiation) current (default: the --charge rate)")
+    s.add_argument("--fast", action="store_true",
+                   help="fast path: simulate a few cycles, extrapolate the slow states, re-anchor (skipped "
+                        "cycles interpolated; within 1 %% of the full simulation's capacity on the 200-cycle check)")
     s.add_argument("--model", default="SPMe", choices=["SPM", "SPMe", "DFN"])
     s.add_argument("--out", default="kinetics-cycle", help="output folder (a new one if it exists)")
     s.add_argument("--json", action="store_true")
@@ -642,7 +675,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_fit)
 
     s = sub.add_parser("calibrate", help="rerun a calibration (MPCC-1, PCC; ICE:<set> for a first-cycle "
-                                         "efficiency: ICE:MPCC-1-ether, ICE:MPCC-1-ester, ICE:PCC-ester)")
+                                         "efficiency: ICE:MPCC-1-ether, ICE:MPCC-1-ester, ICE:PCC-ester; "
+                                         "RETENTION:MPCC-1 for the loss of active material)")
     s.add_argument("name")
     s.add_argument("--write", action="store_true", help="store the values in the shipped sets")
     s.add_argument("--json", action="store_true")

@@ -14,10 +14,13 @@ full-cell numbers.
 from __future__ import annotations
 
 import json
+import warnings
+from dataclasses import dataclass
 
 from ..cells import Balance, FullCell, HalfCell
+from ..errors import InvalidValueError, RunFailedError, SimulationWarning
 from ..protocols import desodiate, sodiate
-from ..results import run
+from ..results import Simulator, run
 
 BALANCE_CURRENT_mA_g = 20.0  # paper 000's test current for N/P and capacities
 _REVERSIBLE: dict[str, float] = {}
@@ -47,6 +50,56 @@ def balance(cell: FullCell) -> Balance:
         return cell.balance
     return Balance.from_reversible_capacities(cell, reversible_capacity(cell.anode_half),
                                               reversible_capacity(cell.cathode_half))
+
+
+@dataclass(frozen=True)
+class FirstCycle:
+    """A half cell's simulated first cycle with ageing on: sodium in and out [mAh/g]."""
+
+    sodiated_mAh_g: float
+    desodiated_mAh_g: float
+
+    @property
+    def efficiency(self) -> float:
+        return self.desodiated_mAh_g / self.sodiated_mAh_g
+
+
+def first_cycle(cell: HalfCell, current_mA_g: float = BALANCE_CURRENT_mA_g, simulator: Simulator | None = None,
+                inputs: dict[str, float] | None = None) -> FirstCycle:
+    """Sodiate the fresh electrode to the bottom of its window and desodiate it to the top at
+    ``current_mA_g`` with its side reactions on (the SEI its first sodiation forms); a run that
+    stops early raises :class:`RunFailedError`."""
+    sim = simulator or Simulator(cell, ageing=True)
+    lo, hi = cell.window_V
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SimulationWarning)
+        r = sim.run([sodiate(current_mA_g, lo), desodiate(current_mA_g, hi)], inputs)
+    if r.truncated:
+        raise RunFailedError(f"{cell.name} first cycle: {r.status()}")
+    q = r.steps["capacity_mAh_g"].to_numpy()
+    return FirstCycle(float(q[0]), float(q[1]))
+
+
+#: What a full cell's N/P ratio counts: the electrodes' reversible capacities, or their first-cycle
+#: ones (the anode's first sodiation with its SEI, the cathode's first charge).
+NP_BASES = ("reversible", "first-cycle")
+
+
+def fresh(cell: FullCell, basis: str = "reversible") -> FullCell:
+    """``cell`` as assembled, for runs with ageing (:meth:`Balance.from_reversible_capacities`
+    with ``fresh``): the anode's first-cycle loss is not booked beforehand but formed by its SEI
+    in the run, out of the cathode's sodium. ``basis``: what the N/P ratio counts
+    (:data:`NP_BASES`); the anode's first-cycle capacity is its simulated first sodiation at
+    20 mA/g, the cathode's its first charge (reversible capacity / its ICE)."""
+    if basis not in NP_BASES:
+        raise InvalidValueError("--np-basis", basis, " or ".join(NP_BASES))
+    q_a, q_c = reversible_capacity(cell.anode_half), reversible_capacity(cell.cathode_half)
+    np_a = np_c = None
+    if basis == "first-cycle":
+        np_a = first_cycle(cell.anode_half).sodiated_mAh_g
+        np_c = q_c / cell.cathode_electrode.first_cycle_efficiency
+    return cell.with_balance(Balance.from_reversible_capacities(cell, q_a, q_c, fresh=True, np_anode_mAh_g=np_a,
+                                                                np_cathode_mAh_g=np_c))
 
 
 def balanced(cell: FullCell) -> FullCell:

@@ -23,6 +23,7 @@ import numpy as np
 import pybamm
 
 from ..cells import FullCell, HalfCell
+from ..errors import InvalidValueError
 from ..progress import Progress
 from ..protocols import Chunk, Current, Protocol, Sweep, check, chunks, with_window_limits
 from ..units import concentration_to_specific_capacity
@@ -203,18 +204,24 @@ class Engine:
                        b.cathode_initial_fraction * c.total_capacity_mAh_g)
 
     def iter_run(self, protocol: Protocol, inputs: Mapping[str, float] | None = None, progress: bool = False,
-                 description: str = "") -> Iterator[ChunkRun]:
+                 description: str = "", fast: CycleSkipping | None = None) -> Iterator[ChunkRun]:
         """Solve ``protocol`` chunk by chunk, yielding each as it completes. The run ends after
         a chunk that failed (its :attr:`ChunkRun.failure` says why). Bad input raises before
-        any solve; Ctrl-C propagates to the consumer, which keeps what it has."""
+        any solve; Ctrl-C propagates to the consumer, which keeps what it has. ``fast``: skip
+        cycles of repeat blocks by extrapolating the state (:class:`CycleSkipping`); skipped
+        cycles yield nothing."""
         protocol = with_window_limits(protocol, self.cell.window_V, self.cell.kind)
         self.check(protocol)
         all_inputs = {**self.built.inputs, **(inputs or {})}
         self._c_true = self.built.concentrations(all_inputs)
         parts = chunks(protocol)
         state, translated = None, {}
+        skipper = _Skipper(fast, parts) if fast is not None else None
         with Progress(len(parts), description or self.cell.name, enabled=progress, unit="step") as bar:
             for chunk in parts:
+                if skipper is not None and skipper.skips(chunk):
+                    bar.advance()
+                    continue
                 bar.status(", ".join(f"{s.direction} {s.label}".strip() for s in chunk.steps))
                 t0 = time.perf_counter()
                 start = _Start(self, state)
@@ -244,6 +251,8 @@ class Engine:
                 carried = 0 if state is None else 1  # PyBaMM skipped a whole chunk: the state stays
                 if not isinstance(solution, pybamm.EmptySolution) and len(solution.cycles) > carried:
                     state = solution.last_state
+                    if skipper is not None:
+                        state = skipper.after(chunk, state)
 
     def _simulation(self, pieces: list, chunk: Chunk) -> pybamm.Simulation:
         key = tuple(repr(p) for p in pieces)
@@ -328,6 +337,97 @@ class Engine:
         if isinstance(self.cell, HalfCell):
             return {self.cell.role: self.cell.working}
         return {"anode": self.cell.anode_electrode, "cathode": self.cell.cathode_electrode}
+
+
+@dataclass(frozen=True)
+class CycleSkipping:
+    """The fast path for long runs: simulate a few cycles of a repeat block, extrapolate the
+    slow change of the state over the next ones, and re-anchor.
+
+    After ``simulated`` consecutive cycles (the first settles the fast states after a jump), the
+    whole state vector at the end of the last cycle moves on by its change over J more cycles
+    (:func:`extrapolation`: geometric where the change shrinks from cycle to cycle, as a
+    passivating film's does, linear otherwise; time linearly), and the next ``simulated`` cycles
+    start from there. J is ``share`` of the
+    cycles done so far (slow states of ageing change on the scale of the cycle number itself:
+    SEI thickness ∝ ln N or √N), at most ``max_jump``, never past a kept cycle or the block's
+    last ``simulated`` cycles. Skipped cycles are not solved; :func:`kinetics.results.every_cycle`
+    interpolates their summaries.
+    """
+
+    simulated: int = 3
+    share: float = 0.25
+    max_jump: int = 50
+
+    def __post_init__(self):
+        if not (isinstance(self.simulated, int) and self.simulated >= 3):
+            raise InvalidValueError("fast path: simulated cycles", self.simulated, "a whole number >= 3")
+        if not 0 < self.share <= 1:
+            raise InvalidValueError("fast path: jump share", self.share, "a share in (0, 1]")
+        if not (isinstance(self.max_jump, int) and self.max_jump >= 1):
+            raise InvalidValueError("fast path: largest jump", self.max_jump, "a whole number >= 1")
+
+
+class _Skipper:
+    """Which chunks a :class:`CycleSkipping` run skips, and the jumps of its state."""
+
+    def __init__(self, rule: CycleSkipping, parts: Sequence[Chunk]):
+        self.rule = rule
+        self.last = {c.block: c.cycle for c in parts if c.block is not None}
+        self.kept = {}
+        for c in parts:
+            if c.block is not None and c.keep:
+                self.kept.setdefault(c.block, []).append(c.cycle)
+        self.skip_to: dict[int, int] = {}  # block → first cycle solved again
+        self.history: list[tuple[int, int, np.ndarray, float]] = []  # (block, cycle, y, t) consecutive
+
+    def skips(self, chunk: Chunk) -> bool:
+        return chunk.block is not None and chunk.cycle < self.skip_to.get(chunk.block, 0)
+
+    def after(self, chunk: Chunk, state):
+        """The state the next chunk starts from: ``state``, or ``state`` moved on by a jump."""
+        if chunk.block is None:
+            self.history = []
+            return state
+        y, t = np.asarray(state.all_ys[-1][:, -1], float), float(state.t[-1])
+        h = self.history
+        if not h or h[-1][0] != chunk.block or h[-1][1] != chunk.cycle - 1:
+            h.clear()
+        h.append((chunk.block, chunk.cycle, y, t))
+        if len(h) < self.rule.simulated:
+            return state
+        n, last = chunk.cycle, self.last[chunk.block]
+        jump = min(int(self.rule.share * n), self.rule.max_jump, last - self.rule.simulated - n)
+        later_kept = [k for k in self.kept.get(chunk.block, []) if k > n]
+        if later_kept:
+            jump = min(jump, later_kept[0] - n - 1)
+        if jump < 1:
+            return state
+        (_, _, y0, _), (_, _, y1, t1) = h[-3], h[-2]
+        h.clear()
+        self.skip_to[chunk.block] = n + jump + 1
+        return _moved(state, y + extrapolation(y1 - y0, y - y1, jump), t + jump * (t - t1))
+
+
+def extrapolation(before: np.ndarray, last: np.ndarray, jump: int) -> np.ndarray:
+    """The change of a state over the next ``jump`` cycles from its changes over the last two.
+
+    A state whose change shrinks from cycle to cycle by the ratio r = last/before (0.5 ≤ r < 1: a
+    film that passivates, L ∝ ln N gives r ≈ 1 − 1/N) goes on shrinking geometrically,
+    Σₖ last·rᵏ = last·r(1 − r^J)/(1 − r); any other (constant, growing or noisy) goes on linearly,
+    J·last.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(before * last > 0, last / before, 1.0)
+    r = np.where((r >= 0.5) & (r < 1.0), r, 1.0)
+    factor = np.where(r < 1.0, r * (1.0 - r ** jump) / np.where(r < 1.0, 1.0 - r, 1.0), float(jump))
+    return factor * last
+
+
+def _moved(state, y, t: float):
+    """A copy of PyBaMM's last-state solution at state ``y`` and time ``t``."""
+    return pybamm.Solution(np.array([t]), y.reshape(-1, 1), state.all_models[-1:], state.all_inputs[-1:],
+                           None, None, state.termination)
 
 
 class _Start:

@@ -2,7 +2,16 @@
 per-step summaries (:class:`Result`), and the figures people expect (:mod:`.plots`)."""
 
 from .simulator import Simulator, run
-from .tables import CYCLER_COLUMNS, PLATEAU_EDGE_V, Result, capacity_below, cycle_summary, cycler_frame, summarise
+from .tables import (
+    CYCLER_COLUMNS,
+    PLATEAU_EDGE_V,
+    Result,
+    capacity_below,
+    cycle_summary,
+    cycler_frame,
+    every_cycle,
+    summarise,
+)
 
-__all__ = ["CYCLER_COLUMNS", "PLATEAU_EDGE_V", "Result", "Simulator", "capacity_below", "cycler_frame", "run",
-           "summarise", "cycle_summary"]
+__all__ = ["CYCLER_COLUMNS", "PLATEAU_EDGE_V", "Result", "Simulator", "capacity_below", "cycler_frame", "every_cycle",
+           "run", "summarise", "cycle_summary"]

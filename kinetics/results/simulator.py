@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from ..cells import Balance, FullCell, HalfCell
-from ..engine import BuiltModel, Engine
+from ..engine import BuiltModel, CycleSkipping, Engine
 from ..errors import Interrupted, PlatingWarning, SimulationWarning
 from ..protocols import Protocol, steps_of
 from .tables import (
@@ -71,9 +71,12 @@ class Simulator:
         return self.cell.kind
 
     def run(self, protocol: Protocol, inputs: Mapping[str, float] | None = None,
-            progress: bool = False, description: str = "") -> Result:
+            progress: bool = False, description: str = "", fast: CycleSkipping | None = None) -> Result:
         """Run ``protocol`` (steps and repeat blocks) and return a
         :class:`~kinetics.results.tables.Result`.
+
+        ``fast``: the fast path for long repeat blocks (:class:`~kinetics.engine.CycleSkipping`):
+        skipped cycles have no rows; :func:`~kinetics.results.tables.every_cycle` fills them in.
 
         A solver failure ends the run with a :class:`~kinetics.errors.SimulationWarning` naming
         the step and the solver's message, and a truncated, still usable result. Ctrl-C raises
@@ -83,10 +86,10 @@ class Simulator:
         protocol = tuple(protocol)
         steps = tuple(steps_of(protocol))
         frames, rows, blocks, notes = [], [], [], []
-        last_in, failure, interrupted = None, None, False
+        last_in, failure, interrupted, reached = None, None, False, 0
         t0 = time.perf_counter()
         try:
-            for part in self.engine.iter_run(protocol, inputs, progress, description):
+            for part in self.engine.iter_run(protocol, inputs, progress, description, fast):
                 for j, s in enumerate(part.series):
                     k = part.chunk.first_step + j
                     frame = step_frame(k, steps[k], s, self.cell, part.chunk.cycle, occupancies=part.chunk.keep)
@@ -101,11 +104,12 @@ class Simulator:
                     if part.chunk.keep:
                         frames.append(frame)
                 failure = part.failure
+                reached = part.chunk.first_step + len(part.series)  # skipped cycles count as done
         except KeyboardInterrupt:
             interrupted = True
         table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TABLE_COLUMNS)
         summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS + (AGEING_COLUMNS if self.ageing else []))
-        result = Result(table, summary, steps, self.cell, time.perf_counter() - t0, n_completed=len(rows),
+        result = Result(table, summary, steps, self.cell, time.perf_counter() - t0, n_completed=reached,
                         cycles=cycle_summary(summary, blocks), failure=failure, interrupted=interrupted, notes=notes)
         if interrupted:
             raise Interrupted(result.status(), result)

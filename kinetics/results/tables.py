@@ -244,6 +244,22 @@ def cycle_summary(steps: pd.DataFrame, blocks: Sequence[int | None]) -> pd.DataF
     return pd.DataFrame(rows, columns=CYCLE_COLUMNS + aged)
 
 
+def every_cycle(cycles: pd.DataFrame, n_cycles: int, block: int = 0) -> pd.DataFrame:
+    """One row for every cycle 1…``n_cycles`` of repeat block ``block``, up to the last one run:
+    cycles the fast path skipped are interpolated linearly between the simulated ones on each
+    side; ``simulated`` says which were solved."""
+    done = cycles[cycles["block"] == block].set_index("cycle")
+    if done.empty:
+        return cycles.iloc[0:0].assign(simulated=pd.Series(dtype=bool))
+    index = pd.RangeIndex(1, min(int(done.index.max()), n_cycles) + 1, name="cycle")
+    full = done.reindex(index)
+    numeric = full.select_dtypes("number").columns
+    full[numeric] = full[numeric].interpolate(method="index", limit_area="inside")
+    full["block"] = block
+    full["simulated"] = index.isin(done.index)
+    return full.reset_index()[list(cycles.columns) + ["simulated"]]
+
+
 def cycler_frame(table: pd.DataFrame, cell_kind: str, active_mass_mg: float) -> pd.DataFrame:
     """``Time [s]``, ``Current [A]`` and ``Voltage [V]`` of a result table as a cycler records
     them (current negative while the cell voltage falls: sodiation in a half cell, discharge in

@@ -13,20 +13,18 @@ default. One number, one parameter: a calibration, not a prediction.
 from __future__ import annotations
 
 import time
-import warnings
 from dataclasses import dataclass
 
 from scipy.optimize import brentq
 
 from ..cells import HalfCell
-from ..errors import InvalidValueError, RunFailedError, SimulationWarning, UnknownNameError
+from ..design.balance import BALANCE_CURRENT_mA_g as FIRST_CYCLE_mA_g  # paper 000's first cycles: 20 mA/g
+from ..design.balance import FirstCycle, first_cycle
+from ..errors import InvalidValueError, RunFailedError, UnknownNameError
 from ..progress import Progress
-from ..protocols import desodiate, sodiate
 from ..results import Simulator
 from ..sets import convert, shipped_file, update_file_values
 
-#: The current of paper 000's first cycles [mA/g] ("GCD curves at 20 mA g−1", Fig. 5).
-FIRST_CYCLE_mA_g = 20.0
 #: The loss parameter and the measured number it is calibrated against.
 LOSS_PARAMETER = convert.ageing_name("anode", "sei_exchange_current_A_m2")
 MEASURED = "anode.first_cycle_efficiency"
@@ -38,33 +36,6 @@ SETS = tuple(TARGETS)
 #: whole first sodiation.
 LOG_J0_RANGE = (-6.0, 9.0)
 PREFIX = "ICE:"
-
-
-@dataclass(frozen=True)
-class FirstCycle:
-    """A simulated first cycle: sodium in and out [mAh/g] and their ratio (the ICE)."""
-
-    sodiated_mAh_g: float
-    desodiated_mAh_g: float
-
-    @property
-    def efficiency(self) -> float:
-        return self.desodiated_mAh_g / self.sodiated_mAh_g
-
-
-def first_cycle(cell: HalfCell, current_mA_g: float = FIRST_CYCLE_mA_g, simulator: Simulator | None = None,
-                inputs: dict[str, float] | None = None) -> FirstCycle:
-    """Sodiate the fresh carbon to the bottom of the window and desodiate it to the top at
-    ``current_mA_g``, with ageing on; a run that stops early raises :class:`RunFailedError`."""
-    sim = simulator or Simulator(cell, ageing=True)
-    lo, hi = cell.window_V
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SimulationWarning)
-        r = sim.run([sodiate(current_mA_g, lo), desodiate(current_mA_g, hi)], inputs)
-    if r.truncated:
-        raise RunFailedError(f"{cell.name} first cycle: {r.status()}")
-    q = r.steps["capacity_mAh_g"].to_numpy()
-    return FirstCycle(float(q[0]), float(q[1]))
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,13 @@ import numpy as np
 from ..analysis.cv import ScanRateStudy, scan_rate_study
 from ..cells import FullCell, HalfCell
 from ..design import balanced, full_cell_metrics
+from ..design.balance import fresh
 from ..errors import RunFailedError, SimulationWarning, UnknownNameError
 from ..io.cv import Voltammogram
 from ..protocols import charge, discharge, rate_test
 from ..results import Result, run
 from ..virtual import CV_COLUMNS, virtual_cv
-from . import first_cycle
+from . import first_cycle, retention
 
 RATES_mA_g = (20, 50, 100, 200, 500, 1000, 2000)
 #: paper 000: "the capacity ratio of the negative to … positive electrodes (N/P ratio) is kept in the
@@ -143,6 +144,19 @@ def _ice(set_name: str):
     return f
 
 
+def _retention(set_name: str, cycles: int):
+    def f(model: str) -> float:
+        return retention.retention_percent(HalfCell(set_name, model), cycles)
+    return f
+
+
+def _full_retention(anode: str, cycles: int, current: float):
+    def f(model: str) -> float:
+        cell = fresh(FullCell(anode, "O3-Na0.9TMO2", FULL_CELL_NP[0], model))
+        return retention.retention_percent(cell, cycles, current)
+    return f
+
+
 def _full_metric(anode: str, current: float, name: str, np_ratio: float):
     def f(model: str) -> float:
         return _full(anode, current, np_ratio, model)[name]
@@ -224,6 +238,25 @@ TARGETS: tuple[Target, ...] = (
     Target("ice_pcc_ester", "PCC ester, 20 mA/g: first-cycle efficiency (SEI formed in the model)",
            Q + "'The ICE of PCC is only 62.3 %'", 62.3, "%", 2.0, False, "calibration", _ice("PCC-ester"),
            ("PCC-ester",), rests_on=("ICE:PCC-ester",)),
+    Target(retention.TARGET, "MPCC-1 ester half cell, 100 mA/g: retention after 400 cycles",
+           Q + "'After 400 cycles of long-term cycle (Fig. S10), the capacity retention of MPCC-1 is 91.6 %'",
+           91.6, "%", 3.0, False, "calibration", _retention("MPCC-1-ester", 400), ("MPCC-1-ester",),
+           rests_on=(retention.NAME,)),
+    Target("retention_pcc_400", "PCC ester half cell, 100 mA/g: retention after 400 cycles (MPCC-1's λ)",
+           Q + "'significantly better than that of PCC (76.5 %)'", 76.5, "%", 3.0, False, "prediction",
+           _retention("PCC-ester", 400), ("PCC-ester",), rests_on=(retention.NAME, "ICE:PCC-ester")),
+    Target("retention_mpcc1_ester_100", "MPCC-1 ester half cell, 100 mA/g: retention after 100 cycles",
+           Q + "'almost no capacity degradation at 0.1 A g−1 after 100 cycles with ester-based electrolyte'",
+           100.0, "%", 2.0, False, "prediction", _retention("MPCC-1-ester", 100), ("MPCC-1-ester",),
+           rests_on=(retention.NAME, "ICE:MPCC-1-ester")),
+    Target("retention_mpcc1_ether_60", "MPCC-1 ether half cell, 100 mA/g: retention after 60 cycles",
+           Q + "'99.5 % capacity retention after 60 cycles with ether-based electrolyte'",
+           99.5, "%", 2.0, False, "prediction", _retention("MPCC-1-ether", 60), ("MPCC-1-ether",),
+           rests_on=(retention.NAME, "ICE:MPCC-1-ether")),
+    Target("full_ester_retention_50", "Full cell ester (as assembled), N/P 1.05, 200 mA/g: retention after 50 cycles",
+           Q + "'a capacity retention of 86.4 % after 50 cycles at 200 mA g−1'", 86.4, "%", 3.0, False, "prediction",
+           _full_retention("MPCC-1-ester", 50, 200.0), ("MPCC-1-ester", "O3-Na0.9TMO2"),
+           rests_on=("ICE:MPCC-1-ester", retention.NAME)),
     Target("cv_mpcc1_b", "MPCC-1 ether, CV 0.1–2 mV/s: b of the anodic plateau peak",
            Q + "'The b values of MPCC-1 and PCC in the plateau region are 0.67 and 0.55'",
            0.67, "", 0.05, False, "prediction", _cv_b, (CV_SET,)),

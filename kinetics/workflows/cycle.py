@@ -1,12 +1,15 @@
-"""``kinetics cycle``: a carbon half cell cycled at constant current with its side reactions on —
-the first cycle's loss from the SEI it forms, then the slow growth of that film, loss of active
-material and sodium plating (:mod:`kinetics.physics.ageing`) — and what each cycle delivered.
+"""``kinetics cycle``: a carbon half cell, or a full cell against a cathode, cycled at constant
+current with its side reactions on — the first cycle's loss from the SEI it forms, then the slow
+growth of that film, loss of active material and sodium plating (:mod:`kinetics.physics.ageing`)
+— and what each cycle delivered.
 
-One repeat block (sodiate to the bottom of the window, desodiate to its top) solved cycle by
-cycle from the last state (flat memory); the curves of a few cycles are kept (1, 2, 5, 10, 20,
-50, … and the last), every cycle is summarised. Retention is each cycle's desodiation capacity
-over the first cycle's. A run that stops early (the cell no longer reaches its cut-off) or is
-interrupted writes every completed cycle.
+One repeat block (sodiate/charge to one end of the window, desodiate/discharge to the other)
+solved cycle by cycle from the last state (flat memory); the curves of a few cycles are kept (1,
+2, 5, 10, 20, 50, … and the last), every cycle is summarised. Retention is each cycle's
+desodiation (discharge) capacity over the first cycle's. A full cell starts as assembled
+(:func:`kinetics.design.balance.fresh`): the sodium its anode's SEI takes comes out of the
+cathode and is not replaced, where a half cell's sodium foil replaces it. A run that stops early
+(the cell no longer reaches its cut-off) or is interrupted writes every completed cycle.
 """
 
 from __future__ import annotations
@@ -24,10 +27,14 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from .._files import output_folder  # noqa: E402
-from ..cells import HalfCell  # noqa: E402
-from ..errors import Interrupted, InvalidValueError, SimulationWarning  # noqa: E402
+from ..cells import FullCell, HalfCell  # noqa: E402
+from ..design.balance import NP_BASES, first_cycle, fresh  # noqa: E402
+from ..engine import CycleSkipping  # noqa: E402
+from ..errors import Interrupted, InvalidValueError, PlatingWarning, SimulationWarning  # noqa: E402
 from ..protocols import as_current, desodiate, repeat, sodiate  # noqa: E402
-from ..results import Result, Simulator  # noqa: E402
+from ..protocols import charge as charge_step  # noqa: E402
+from ..protocols import discharge as discharge_step  # noqa: E402
+from ..results import Result, Simulator, every_cycle  # noqa: E402
 
 #: Cycles whose curves are kept (besides the last).
 KEPT_CYCLES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
@@ -41,21 +48,37 @@ CYCLE_KEYS = {"cycle": "cycle", "capacity_in_mAh_g": "sodiation_mAh_g", "capacit
               "film_resistance_ohm": "film_resistance_ohm", "min_anode_potential_V": "min_carbon_potential_V"}
 
 
+#: N/P of a full cell when none is given: the upper end of paper 000's "kept in the range of 1–1.05".
+DEFAULT_NP = 1.05
+
+
 def _check(cycles: Any, cathode: str | None, np_ratio: float | None, np_basis: str | None) -> int:
     if isinstance(cycles, bool) or not isinstance(cycles, int | np.integer) or not 1 <= cycles <= MAX_CYCLES:
         raise InvalidValueError("--cycles", cycles, f"a whole number of cycles from 1 to {MAX_CYCLES}")
-    if cathode is not None:
-        raise InvalidValueError("--cathode", cathode, "no cathode: this version cycles half cells only (full-cell "
-                                "cycling, with the first-cycle loss taken from the cathode's sodium, is not built yet)")
-    for flag, value in (("--np", np_ratio), ("--np-basis", np_basis)):
-        if value is not None:
-            raise InvalidValueError(flag, value, "nothing without --cathode (a half cell has no N/P ratio)")
+    if cathode is None:
+        for flag, value in (("--np", np_ratio), ("--np-basis", np_basis)):
+            if value is not None:
+                raise InvalidValueError(flag, value, "nothing without --cathode (a half cell has no N/P ratio)")
+    else:
+        if np_ratio is not None and not (np.isfinite(np_ratio) and 0.5 <= np_ratio <= 3.0):
+            raise InvalidValueError("--np", np_ratio, "an N/P ratio between 0.5 and 3")
+        if np_basis is not None and np_basis not in NP_BASES:
+            raise InvalidValueError("--np-basis", np_basis, " or ".join(NP_BASES))
     return int(cycles)
 
 
-def cycle_table(result: Result) -> pd.DataFrame:
-    """The per-cycle table of a run, with retention [%] against the first cycle's desodiation."""
-    t = result.cycles.drop(columns=["block"]).reset_index(drop=True)
+def make_cell(parameter_set: str, cathode: str | None, np_ratio: float | None, np_basis: str | None,
+              model: str) -> HalfCell | FullCell:
+    """The half cell of ``parameter_set``, or with a cathode the full cell as assembled."""
+    if cathode is None:
+        return HalfCell(parameter_set, model)
+    return fresh(FullCell(parameter_set, cathode, np_ratio or DEFAULT_NP, model), np_basis or "reversible")
+
+
+def cycle_table(result: Result, n_cycles: int) -> pd.DataFrame:
+    """The per-cycle table of a run, one row per cycle (those the fast path skipped interpolated,
+    ``simulated`` False), with retention [%] against the first cycle's desodiation."""
+    t = every_cycle(result.cycles, n_cycles).drop(columns=["block"]).reset_index(drop=True)
     first = float(t["capacity_out_mAh_g"].iloc[0]) if len(t) else np.nan
     t.insert(5, "retention_percent", 100.0 * t["capacity_out_mAh_g"] / first)
     return t
@@ -63,28 +86,38 @@ def cycle_table(result: Result) -> pd.DataFrame:
 
 def run_cycle(parameter_set: str, *, cycles: int = 100, charge: str = "100mA/g", discharge: str | None = None,
               cathode: str | None = None, np_ratio: float | None = None, np_basis: str | None = None,
-              model: str = "SPMe", out: str | Path = "kinetics-cycle", progress: bool = False) -> dict[str, Any]:
+              fast: bool = False, model: str = "SPMe", out: str | Path = "kinetics-cycle",
+              progress: bool = False) -> dict[str, Any]:
     """Cycle a half cell with ageing on; returns the summary ``cycle_summary.json`` holds
     (``retention``, ``ice``, ``cycles``, ``status``, ``output_folder``, …). ``charge`` sodiates the
     carbon (as charging a full cell does), ``discharge`` desodiates it (default: ``charge``);
-    rates in the protocols' grammar (``200mA/g``, ``0.5C``)."""
+    rates in the protocols' grammar (``200mA/g``, ``0.5C``). ``fast``: the fast path
+    (:class:`~kinetics.engine.CycleSkipping`: a few cycles simulated, the slow states
+    extrapolated, re-anchored; the skipped cycles interpolated)."""
     n = _check(cycles, cathode, np_ratio, np_basis)
     sod, desod = as_current(charge, "--charge"), as_current(discharge or charge, "--discharge")
-    cell = HalfCell(parameter_set, model)
+    cell = make_cell(parameter_set, cathode, np_ratio, np_basis, model)
     lo, hi = cell.window_V
     kept = [c for c in KEPT_CYCLES if c <= n] + [n]
-    protocol = [repeat([sodiate(sod, lo), desodiate(desod, hi)], n, keep_cycles=kept)]
+    block = ([sodiate(sod, lo), desodiate(desod, hi)] if isinstance(cell, HalfCell)
+             else [charge_step(sod, hi), discharge_step(desod, lo)])
+    protocol = [repeat(block, n, keep_cycles=kept)]
     sim = Simulator(cell, ageing=True)
     sim.engine.check(protocol)  # bad currents and windows before anything is written
     interrupted = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SimulationWarning)  # an early stop is reported in the summary
+        warnings.simplefilter("ignore", PlatingWarning)  # plated sodium is a column of the table
         try:
-            result = sim.run(protocol, progress=progress, description=f"{cell.name} cycling")
+            result = sim.run(protocol, progress=progress, description=f"{cell.name} cycling",
+                             fast=CycleSkipping() if fast else None)
         except Interrupted as e:
             interrupted, result = e, e.partial
-    table = cycle_table(result)
+    table = cycle_table(result, n)
     summary = _summary(cell, result, table, n, str(sod), str(desod))
+    summary["fast"] = bool(fast)
+    if isinstance(cell, FullCell):
+        summary |= _balance_summary(cell, np_basis or "reversible")
     with output_folder(out) as (work, final):
         summary["output_folder"] = str(final)
         table.to_csv(work / "cycles.csv", index=False, float_format="%.8g")
@@ -99,23 +132,39 @@ def run_cycle(parameter_set: str, *, cycles: int = 100, charge: str = "100mA/g",
     return summary
 
 
-def _summary(cell: HalfCell, result: Result, table: pd.DataFrame, n: int, sod: str, desod: str) -> dict[str, Any]:
+def _balance_summary(cell: FullCell, basis: str) -> dict[str, Any]:
+    """A full cell's N/P ratio counted both ways, and its loadings."""
+    b = cell.balance
+    first = first_cycle(cell.anode_half).sodiated_mAh_g
+    m_a, m_c = b.anode_loading_mg_cm2, b.cathode_loading_mg_cm2
+    q_c_first = b.cathode_reversible_mAh_g / cell.cathode_electrode.first_cycle_efficiency
+    return {"cathode": cell.cathode_half.name, "np_ratio": b.np_ratio, "np_basis": basis,
+            "np_reversible": b.anode_reversible_mAh_g * m_a / (b.cathode_reversible_mAh_g * m_c),
+            "np_first_cycle": first * m_a / (q_c_first * m_c),
+            "anode_loading_mg_cm2": m_a, "cathode_loading_mg_cm2": m_c}
+
+
+def _summary(cell: HalfCell | FullCell, result: Result, table: pd.DataFrame, n: int, sod: str,
+             desod: str) -> dict[str, Any]:
     def num(v: Any) -> float | None:
         return None if v is None or not np.isfinite(v) else float(v)
 
     rows = [{key: (int(r[col]) if col == "cycle" else num(r[col])) for col, key in CYCLE_KEYS.items() if col in r}
-            for _, r in table.iterrows()]
+            | {"simulated": bool(r["simulated"])} for _, r in table.iterrows()]
     done = len(table)
     status = f"complete ({n} cycles)" if done == n and not result.failure else (
         f"stopped after {done} of {n} cycles: {result.failure or 'interrupted'}")
-    a = cell.working.ageing
+    half = isinstance(cell, HalfCell)
+    a = (cell.working if half else cell.anode_electrode).ageing
+    lo, hi = cell.window_V
     return {
-        "parameter_set": cell.name, "model": cell.model, "cell": "half", "cycles_requested": n,
-        "cycles_completed": done, "status": status, "stopped_early": done < n,
-        "protocol": f"sodiate at {sod} to {cell.window_V[0]:g} V, desodiate at {desod} to {cell.window_V[1]:g} V, "
-                    "constant current, no rest",
+        "parameter_set": cell.anode_half.name if not half else cell.name, "model": cell.model,
+        "cell": cell.kind, "cycles_requested": n, "cycles_completed": done, "status": status, "stopped_early": done < n,
+        "protocol": (f"sodiate at {sod} to {lo:g} V, desodiate at {desod} to {hi:g} V" if half else
+                     f"charge at {sod} to {hi:g} V, discharge at {desod} to {lo:g} V") + ", constant current, no rest",
         "retention": num(table["retention_percent"].iloc[-1]) if done else None,
-        "retention_basis": "desodiation capacity of the last completed cycle over that of cycle 1 [%]",
+        "retention_basis": f"{'desodiation' if half else 'discharge'} capacity of the last completed cycle over that "
+                           "of cycle 1 [%], per g of carbon",
         "ice": num(100.0 * table["coulombic_efficiency"].iloc[0]) if done else None,
         "ageing": {"sei_exchange_current_A_m2": a.sei_exchange_current_A_m2, "sei_barrier_per_m": a.sei_barrier_per_m,
                    "sei_resistivity_ohm_m": a.sei_resistivity_ohm_m, "active_material_loss": a.active_material_loss,
@@ -127,8 +176,10 @@ def _summary(cell: HalfCell, result: Result, table: pd.DataFrame, n: int, sod: s
 def plot_retention(table: pd.DataFrame, name: str, path: Path) -> None:
     fig, (ax, ax2) = plt.subplots(2, 1, figsize=(6.0, 5.5), sharex=True, constrained_layout=True)
     c = table["cycle"]
-    ax.plot(c, table["capacity_out_mAh_g"], "o-", ms=3, label="desodiation")
-    ax.plot(c, table["capacity_in_mAh_g"], "s-", ms=3, label="sodiation", alpha=0.7)
+    ax.plot(c, table["capacity_out_mAh_g"], "-", color="C0", label="desodiation")
+    ax.plot(c, table["capacity_in_mAh_g"], "-", color="C1", label="sodiation", alpha=0.7)
+    solved = table[table["simulated"]]
+    ax.plot(solved["cycle"], solved["capacity_out_mAh_g"], "o", ms=3, color="C0", label="simulated cycles")
     ax.set_ylabel("capacity (mAh g$^{-1}$)")
     ax.legend(frameon=False, title=name)
     right = ax.twinx()

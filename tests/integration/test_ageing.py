@@ -94,7 +94,8 @@ def test_kinetics_cycle_reports_every_cycle(tmp_path):
 @pytest.mark.parametrize("args, field", [
     (("--cycles", "0"), "--cycles"),
     (("--cycles", "-3"), "--cycles"),
-    (("--cathode", "O3-Na0.9TMO2"), "--cathode"),
+    (("--cathode", "O3-Na0.9TMO2", "--np", "0.1"), "--np"),
+    (("--cathode", "O3-Na0.9TMO2", "--np-basis", "cathode"), "--np-basis"),
     (("--np", "1.1"), "--np"),
     (("--charge", "-5mA/g"), "charge"),
 ])
@@ -109,3 +110,29 @@ def test_ageing_values_out_of_bounds_are_named():
     with pytest.raises(hk.InvalidValueError, match="sei_barrier_per_m"):
         hk.HalfCell("MPCC-1-ether").with_values({"anode.ageing.sei_barrier_factor": -1.0})
 
+
+
+def test_a_full_cell_fades_faster_than_its_half_cell():
+    """The same carbon, the same ageing values, the same 200 mA/g: the half cell's sodium foil
+    replaces what the SEI takes, the full cell's cathode cannot. The full cell's first cycle takes
+    its SEI out of the cathode's sodium (no bookkeeping loss: the fresh balance books none)."""
+    from kinetics.design.balance import fresh
+    from kinetics.validation.retention import retention_percent
+
+    half = hk.HalfCell("MPCC-1-ester", "SPMe")
+    full = fresh(hk.FullCell("MPCC-1-ester", "O3-Na0.9TMO2", 1.05, "SPMe"))
+    assert full.balance.anode_first_cycle_loss_mAh_cm2 == 0.0
+    kept_half, kept_full = retention_percent(half, 30, 200.0), retention_percent(full, 30, 200.0)
+    assert kept_full < kept_half - 2.0, (kept_full, kept_half)
+
+
+def test_kinetics_cycle_full_cell_counts_np_both_ways(tmp_path):
+    p = _cli("cycle", "--parameter-set", "MPCC-1-ester", "--cathode", "O3-Na0.9TMO2", "--np", "1.05",
+             "--np-basis", "first-cycle", "--cycles", "3", "--charge", "200mA/g", "--out", str(tmp_path / "f"),
+             "--json", "--quiet")
+    assert p.returncode == 0, p.stderr
+    s = json.loads(p.stdout)
+    assert s["cell"] == "full" and s["np_basis"] == "first-cycle"
+    assert s["np_first_cycle"] == pytest.approx(1.05, rel=1e-6)
+    assert s["np_reversible"] != pytest.approx(1.05, rel=1e-3)  # the other basis, computed
+    assert 0 < s["ice"] < 100 and len(s["cycles"]) == 3
