@@ -329,8 +329,9 @@ def cmd_cycle(args) -> int:
                   f"(reversible {summary['np_reversible']:.3f}, first-cycle {summary['np_first_cycle']:.3f}); "
                   f"loadings {summary['anode_loading_mg_cm2']:.2f} / {summary['cathode_loading_mg_cm2']:.2f} mg/cm²")
         if summary["cycles"]:
+            what = "desodiation" if summary["cell"] == "half" else "discharge"
             print(f"  first cycle: ICE {summary['ice']:.1f} %; retention after {summary['cycles_completed']} "
-                  f"cycles {summary['retention']:.1f} % (of cycle 1's desodiation)")
+                  f"cycles {summary['retention']:.1f} % (of cycle 1's {what})")
             into, out = ("sodiation", "desodiation") if summary["cell"] == "half" else ("   charge", "  discharge")
             print(f"  cycle  {into}  {out}     CE    retention  Na lost  in SEI  plated  AM lost  film R  min carbon")
             rows = summary["cycles"]
@@ -346,6 +347,15 @@ def cmd_cycle(args) -> int:
                       f"{f('inventory_lost_mAh_g', '7.1f')}  {f('sei_sodium_mAh_g', '6.1f')}  "
                       f"{f('plated_mAh_g', '6.3f')}  {f('active_material_lost_percent', '5.2f')} %  "
                       f"{f('film_resistance_ohm', '5.2f')} Ω  {f('min_carbon_potential_V', '7.4f')} V")
+            d = summary["since_cycle_1"]
+
+            def g(key: str, fmt: str) -> str:
+                return "—" if d[key] is None else format(d[key], fmt)
+            print(f"  since cycle 1: fade {d['fade_points']:.1f} points; active material lost "
+                  f"{g('active_material_lost_points', '.2f')} points; sodium to side reactions "
+                  f"{g('sodium_lost_mAh_g', '.1f')} mAh/g ({g('sodium_lost_percent_of_cycle_1', '.1f')} % of cycle 1's "
+                  f"capacity, {'replaced by the foil' if d['sodium_replaced_by_the_foil'] else 'not replaced'}); "
+                  f"film resistance {g('film_resistance_growth_ohm', '+.2f')} Ω")
             print("  (mAh/g of carbon; the table of every cycle is cycles.csv)")
         print(f"table, plots and JSON in {summary['output_folder']}")
     return 1 if summary["stopped_early"] else 0

@@ -16,7 +16,7 @@ import pandas as pd
 from ..cells import Balance, FullCell, HalfCell
 from ..engine import BuiltModel, CycleSkipping, Engine
 from ..errors import Interrupted, PlatingWarning, SimulationWarning
-from ..protocols import Protocol, steps_of
+from ..protocols import Protocol, Step, steps_of, voltage_falls
 from .tables import (
     AGEING_COLUMNS,
     SUMMARY_COLUMNS,
@@ -71,12 +71,16 @@ class Simulator:
         return self.cell.kind
 
     def run(self, protocol: Protocol, inputs: Mapping[str, float] | None = None,
-            progress: bool = False, description: str = "", fast: CycleSkipping | None = None) -> Result:
+            progress: bool = False, description: str = "", fast: CycleSkipping | None = None,
+            stop_at_lost_cutoff: bool = False) -> Result:
         """Run ``protocol`` (steps and repeat blocks) and return a
         :class:`~kinetics.results.tables.Result`.
 
         ``fast``: the fast path for long repeat blocks (:class:`~kinetics.engine.CycleSkipping`):
         skipped cycles have no rows; :func:`~kinetics.results.tables.every_cycle` fills them in.
+        ``stop_at_lost_cutoff``: a current step of a repeat block that ends without reaching its
+        voltage limit (at its time limit, or skipped as already beyond it) ends the run there,
+        with that as its failure (a long run whose cell can no longer be cycled).
 
         A solver failure ends the run with a :class:`~kinetics.errors.SimulationWarning` naming
         the step and the solver's message, and a truncated, still usable result. Ctrl-C raises
@@ -103,6 +107,13 @@ class Simulator:
                     notes += guard_notes(k, steps[k], s, frame, self.cell)
                     if part.chunk.keep:
                         frames.append(frame)
+                    lost = stop_at_lost_cutoff and part.chunk.cycle is not None and _cutoff_lost(steps[k], row,
+                                                                                                  self.kind)
+                    if lost:
+                        failure, reached = f"cycle {part.chunk.cycle}: {lost}", k + 1
+                        break
+                if failure is not None:
+                    break
                 failure = part.failure
                 reached = part.chunk.first_step + len(part.series)  # skipped cycles count as done
         except KeyboardInterrupt:
@@ -118,6 +129,24 @@ class Simulator:
         if result.truncated:
             warnings.warn(f"run {result.status()}; the result is truncated", SimulationWarning, stacklevel=2)
         return result
+
+
+#: How far [V] a current step may end from its voltage limit and still count as having reached it.
+CUTOFF_TOLERANCE_V = 0.005
+
+
+def _cutoff_lost(step, row: dict, cell_kind: str) -> str | None:
+    """Why a current step did not reach its voltage limit, or None."""
+    if not isinstance(step, Step) or step.limit_V is None or step.direction == "rest" or step.hold_until_mA_g:
+        return None
+    if row["skipped"]:
+        return f"{step.direction} skipped: {row['skipped']}"
+    end = row["end_voltage_V"]
+    falls = voltage_falls(cell_kind, step.direction)
+    if (end > step.limit_V + CUTOFF_TOLERANCE_V) if falls else (end < step.limit_V - CUTOFF_TOLERANCE_V):
+        return (f"the {step.direction} step ended at {end:.3f} V without reaching its {step.limit_V:g} V cut-off "
+                "(its time limit): the cell can no longer be cycled this way")
+    return None
 
 
 def run(cell: HalfCell | FullCell, protocol: Protocol, progress: bool = False,

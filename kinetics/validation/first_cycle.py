@@ -13,6 +13,7 @@ default. One number, one parameter: a calibration, not a prediction.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from scipy.optimize import brentq
@@ -80,22 +81,35 @@ def calibrate(set_name: str, model: str = "SPMe", progress: bool = True) -> Firs
     if not 0 < measured < 1:
         raise InvalidValueError(f"{set_name}: {MEASURED}", measured, "a measured efficiency below 1")
     sim = Simulator(cell, inputs=(LOSS_PARAMETER,), ageing=True)
-    n, t0 = 0, time.perf_counter()
-    with Progress(None, f"ICE of {set_name}", enabled=progress, unit="run") as bar:
-        def miss(log_j0: float) -> float:
-            nonlocal n
-            n += 1
-            bar.advance()
-            return first_cycle(cell, simulator=sim, inputs={LOSS_PARAMETER: 10.0 ** log_j0}).efficiency - measured
+    t0 = time.perf_counter()
 
-        lo, hi = LOG_J0_RANGE
-        if miss(lo) < 0 or miss(hi) > 0:
-            raise RunFailedError(f"{set_name}: no SEI exchange current in 1e{lo:g}–1e{hi:g} A/m² gives ICE "
-                                 f"{measured:.3f}")
-        log_j0 = brentq(miss, lo, hi, xtol=1e-3)
+    def miss(log_j0: float) -> float:
+        return first_cycle(cell, simulator=sim, inputs={LOSS_PARAMETER: 10.0 ** log_j0}).efficiency - measured
+
+    log_j0, n = log_root(miss, LOG_J0_RANGE, 1e-3, f"ICE of {set_name}", progress,
+                         f"{set_name}: no SEI exchange current in 1e{{lo:g}}–1e{{hi:g}} A/m² gives ICE {measured:.3f}")
     j0 = 10.0 ** log_j0
     achieved = first_cycle(cell, simulator=sim, inputs={LOSS_PARAMETER: j0})
     return FirstCycleCalibration(set_name, j0, measured, achieved, n + 1, time.perf_counter() - t0)
+
+
+def log_root(miss: Callable[[float], float], bounds: tuple[float, float], xtol: float, description: str,
+             progress: bool, refusal: str) -> tuple[float, int]:
+    """The root of ``miss`` (a model number minus its target, falling with its argument, a log₁₀ of a
+    rate) between ``bounds`` by Brent's method, and how many runs it took; ``refusal`` (with
+    ``{lo}``/``{hi}``) when the bounds do not bracket it."""
+    n = 0
+    with Progress(None, description, enabled=progress, unit="run") as bar:
+        def counted(x: float) -> float:
+            nonlocal n
+            n += 1
+            bar.advance()
+            return miss(x)
+
+        lo, hi = bounds
+        if counted(lo) < 0 or counted(hi) > 0:
+            raise RunFailedError(refusal.format(lo=lo, hi=hi))
+        return float(brentq(counted, lo, hi, xtol=xtol)), n
 
 
 def write(result: FirstCycleCalibration) -> list[str]:

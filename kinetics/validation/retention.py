@@ -22,15 +22,15 @@ import time
 import warnings
 from dataclasses import dataclass
 
-from scipy.optimize import brentq
+import numpy as np
 
 from ..cells import FullCell, HalfCell
 from ..engine import CycleSkipping
 from ..errors import RunFailedError, SimulationWarning, UnknownNameError
-from ..progress import Progress
 from ..protocols import charge, desodiate, discharge, repeat, sodiate
 from ..results import Simulator, every_cycle
 from ..sets import convert, shipped_file, update_file_values
+from .first_cycle import log_root
 
 CYCLING_mA_g = 100.0
 FADE_PARAMETER = convert.ageing_name("anode", "active_material_loss")
@@ -47,6 +47,14 @@ def retention_percent(cell: HalfCell | FullCell, cycles: int, current_mA_g: floa
                       simulator: Simulator | None = None, inputs: dict[str, float] | None = None) -> float:
     """The desodiation (discharge) capacity of cycle ``cycles`` over that of cycle 1 [%], ageing
     on, fast path. A full cell must carry its balance (as assembled: :func:`~kinetics.design.balance.fresh`)."""
+    q = capacities(cell, cycles, current_mA_g, simulator, inputs)
+    return float(100.0 * q[-1] / q[0])
+
+
+def capacities(cell: HalfCell | FullCell, cycles: int, current_mA_g: float = CYCLING_mA_g,
+               simulator: Simulator | None = None, inputs: dict[str, float] | None = None) -> np.ndarray:
+    """The desodiation (discharge) capacity of every cycle 1…``cycles`` [mAh/g] (see
+    :func:`retention_percent`; cycles the fast path skipped interpolated)."""
     sim = simulator or Simulator(cell, ageing=True)
     lo, hi = cell.window_V
     block = ([sodiate(current_mA_g, lo), desodiate(current_mA_g, hi)] if isinstance(cell, HalfCell)
@@ -54,12 +62,11 @@ def retention_percent(cell: HalfCell | FullCell, cycles: int, current_mA_g: floa
     protocol = [repeat(block, cycles, keep_cycles=[1])]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SimulationWarning)  # PlatingWarning too: a truncated run raises below
-        r = sim.run(protocol, inputs, fast=CycleSkipping())
+        r = sim.run(protocol, inputs, fast=CycleSkipping(), stop_at_lost_cutoff=True)
     table = every_cycle(r.cycles, cycles)
     if r.truncated or len(table) < cycles:
         raise RunFailedError(f"{cell.name}, {cycles} cycles: {r.status()}")
-    q = table["capacity_out_mAh_g"].to_numpy()
-    return float(100.0 * q[-1] / q[0])
+    return table["capacity_out_mAh_g"].to_numpy()
 
 
 @dataclass(frozen=True)
@@ -90,20 +97,15 @@ def calibrate(model: str = "SPMe", progress: bool = True) -> RetentionCalibratio
     """Find λ at which the model's MPCC-1 (ester) half cell keeps 91.6 % after 400 cycles."""
     cell = HalfCell(CALIBRATION_SET, model)
     sim = Simulator(cell, inputs=(FADE_PARAMETER,), ageing=True)
-    n, t0 = 0, time.perf_counter()
-    with Progress(None, f"retention of {CALIBRATION_SET}", enabled=progress, unit="run") as bar:
-        def miss(log_lam: float) -> float:
-            nonlocal n
-            n += 1
-            bar.advance()
-            kept = retention_percent(cell, CALIBRATION_CYCLES, simulator=sim, inputs={FADE_PARAMETER: 10.0 ** log_lam})
-            return kept - CALIBRATION_RETENTION
+    t0 = time.perf_counter()
 
-        lo, hi = LOG_LAMBDA_RANGE
-        if miss(lo) < 0 or miss(hi) > 0:
-            raise RunFailedError(f"no active-material loss in 1e{lo:g}–1e{hi:g} per half cycle gives "
-                                 f"{CALIBRATION_RETENTION} % after {CALIBRATION_CYCLES} cycles")
-        log_lam = brentq(miss, lo, hi, xtol=2e-3)
+    def miss(log_lam: float) -> float:
+        kept = retention_percent(cell, CALIBRATION_CYCLES, simulator=sim, inputs={FADE_PARAMETER: 10.0 ** log_lam})
+        return kept - CALIBRATION_RETENTION
+
+    log_lam, n = log_root(miss, LOG_LAMBDA_RANGE, 2e-3, f"retention of {CALIBRATION_SET}", progress,
+                          "no active-material loss in 1e{lo:g}–1e{hi:g} per half cycle gives "
+                          f"{CALIBRATION_RETENTION} % after {CALIBRATION_CYCLES} cycles")
     lam = 10.0 ** log_lam
     kept = retention_percent(cell, CALIBRATION_CYCLES, simulator=sim, inputs={FADE_PARAMETER: lam})
     return RetentionCalibration(lam, kept, n + 1, time.perf_counter() - t0)

@@ -79,6 +79,8 @@ def cycle_table(result: Result, n_cycles: int) -> pd.DataFrame:
     """The per-cycle table of a run, one row per cycle (those the fast path skipped interpolated,
     ``simulated`` False), with retention [%] against the first cycle's desodiation."""
     t = every_cycle(result.cycles, n_cycles).drop(columns=["block"]).reset_index(drop=True)
+    while len(t) and result.truncated and not t["capacity_out_mAh_g"].iloc[-1] > 0:
+        t = t.iloc[:-1]  # the cycle a run stopped in is not a completed cycle
     first = float(t["capacity_out_mAh_g"].iloc[0]) if len(t) else np.nan
     t.insert(5, "retention_percent", 100.0 * t["capacity_out_mAh_g"] / first)
     return t
@@ -110,7 +112,7 @@ def run_cycle(parameter_set: str, *, cycles: int = 100, charge: str = "100mA/g",
         warnings.simplefilter("ignore", PlatingWarning)  # plated sodium is a column of the table
         try:
             result = sim.run(protocol, progress=progress, description=f"{cell.name} cycling",
-                             fast=CycleSkipping() if fast else None)
+                             fast=CycleSkipping() if fast else None, stop_at_lost_cutoff=True)
         except Interrupted as e:
             interrupted, result = e, e.partial
     table = cycle_table(result, n)
@@ -123,7 +125,7 @@ def run_cycle(parameter_set: str, *, cycles: int = 100, charge: str = "100mA/g",
         table.to_csv(work / "cycles.csv", index=False, float_format="%.8g")
         result.table.to_csv(work / "kept_cycles_timeseries.csv", index=False, float_format="%.8g")
         if len(table):
-            plot_retention(table, cell.name, work / "retention.png")
+            plot_retention(table, cell.name, work / "retention.png", isinstance(cell, HalfCell))
             plot_degradation(table, cell.name, work / "degradation.png")
             plot_curves(result, work / "curves.png")
         (work / "cycle_summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
@@ -169,18 +171,41 @@ def _summary(cell: HalfCell | FullCell, result: Result, table: pd.DataFrame, n: 
         "ageing": {"sei_exchange_current_A_m2": a.sei_exchange_current_A_m2, "sei_barrier_per_m": a.sei_barrier_per_m,
                    "sei_resistivity_ohm_m": a.sei_resistivity_ohm_m, "active_material_loss": a.active_material_loss,
                    "plating_rate_constant_m_s": a.plating_rate_constant_m_s},
-        "wall_time_s": result.wall_time_s, "cycles": rows,
+        "wall_time_s": result.wall_time_s, "since_cycle_1": _degradation(table, half) if done else None,
+        "cycles": rows,
     }
 
 
-def plot_retention(table: pd.DataFrame, name: str, path: Path) -> None:
+def _degradation(table: pd.DataFrame, half: bool) -> dict[str, float | None]:
+    """What changed between the end of cycle 1 and the last cycle: the fade [points], the active
+    material lost [points of %], the sodium the side reactions took [mAh/g of carbon, and as a
+    share of cycle 1's capacity: a full cell cannot replace it, a half cell's foil does] and the
+    film's resistance [Ω]."""
+    first, last = table.iloc[0], table.iloc[-1]
+
+    def change(col: str) -> float | None:
+        d = float(last[col] - first[col]) if col in table else float("nan")
+        return d if np.isfinite(d) else None
+
+    sodium = change("sodium_lost_mAh_g")
+    return {"fade_points": 100.0 - float(last["retention_percent"]),
+            "active_material_lost_points": change("active_material_lost_percent"),
+            "sodium_lost_mAh_g": sodium,
+            "sodium_lost_percent_of_cycle_1": None if sodium is None else
+            100.0 * sodium / float(first["capacity_out_mAh_g"]),
+            "sodium_replaced_by_the_foil": half,
+            "film_resistance_growth_ohm": change("film_resistance_ohm")}
+
+
+def plot_retention(table: pd.DataFrame, name: str, path: Path, half: bool = True) -> None:
     fig, (ax, ax2) = plt.subplots(2, 1, figsize=(6.0, 5.5), sharex=True, constrained_layout=True)
     c = table["cycle"]
-    ax.plot(c, table["capacity_out_mAh_g"], "-", color="C0", label="desodiation")
-    ax.plot(c, table["capacity_in_mAh_g"], "-", color="C1", label="sodiation", alpha=0.7)
+    into, out = ("sodiation", "desodiation") if half else ("charge", "discharge")
+    ax.plot(c, table["capacity_out_mAh_g"], "-", color="C0", label=out)
+    ax.plot(c, table["capacity_in_mAh_g"], "-", color="C1", label=into, alpha=0.7)
     solved = table[table["simulated"]]
     ax.plot(solved["cycle"], solved["capacity_out_mAh_g"], "o", ms=3, color="C0", label="simulated cycles")
-    ax.set_ylabel("capacity (mAh g$^{-1}$)")
+    ax.set_ylabel("capacity (mAh g$^{-1}$ of carbon)")
     ax.legend(frameon=False, title=name)
     right = ax.twinx()
     right.plot(c, table["retention_percent"], color="k", lw=0.8)
@@ -221,7 +246,7 @@ def plot_curves(result: Result, path: Path) -> None:
     for colour, c in zip(colours, kept):
         for _, g in t[t["cycle"] == c].groupby("step"):
             ax.plot(g["capacity_mAh_g"], g["voltage_V"], color=colour, lw=1.0,
-                    label=f"cycle {int(c)}" if g["direction"].iloc[0] == "desodiate" else None)
+                    label=f"cycle {int(c)}" if g["direction"].iloc[0] in ("desodiate", "discharge") else None)
     ax.set_xlabel("capacity (mAh g$^{-1}$)")
     ax.set_ylabel("potential (V vs Na$^+$/Na)")
     ax.legend(frameon=False, fontsize=8)
