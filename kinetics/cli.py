@@ -102,49 +102,33 @@ def cmd_validate(args) -> int:
     return 1 if counts(rows)["fail"] else 0
 
 
-def cmd_first_cycle_calibration(args) -> int:
-    result = first_cycle.calibrate(first_cycle.set_of(args.name), args.model, progress=not args.quiet)
+def cmd_ageing_calibration(args) -> int:
+    """``kinetics calibrate ICE:<set>`` and ``RETENTION:MPCC-1``: one ageing parameter against one number."""
+    progress = not args.quiet
+    if args.name.upper().startswith(first_cycle.PREFIX):
+        module, result = first_cycle, first_cycle.calibrate(first_cycle.set_of(args.name), args.model, progress)
+    else:
+        retention.check_name(args.name)
+        module, result = retention, retention.calibrate(args.model, progress)
     out = result.to_json()
     if args.write:
-        out["written"] = first_cycle.write(result)
+        out["written"] = module.write(result)
     if args.json:
         _print_json(out)
-    else:
-        print(f"{result.command}: {result.n_evaluations} runs, {result.wall_time_s:.1f} s")
-        print(f"  {first_cycle.LOSS_PARAMETER:45s} {result.exchange_current_A_m2:12.6g} A/m²")
-        print(f"  first cycle at {first_cycle.FIRST_CYCLE_mA_g:g} mA/g: sodiated {result.model.sodiated_mAh_g:.1f}, "
-              f"desodiated {result.model.desodiated_mAh_g:.1f} mAh/g, ICE model {result.model.efficiency * 100:.2f} % "
-              f"paper {result.measured * 100:.2f} %")
-        if args.write:
-            print("written to " + ", ".join(out["written"]))
-    return 0
-
-
-def cmd_retention_calibration(args) -> int:
-    retention.check_name(args.name)
-    result = retention.calibrate(args.model, progress=not args.quiet)
-    out = result.to_json()
+        return 0
+    print(f"{result.command}: {result.n_evaluations} runs, {result.wall_time_s:.1f} s")
+    for name, value in out["parameters"].items():
+        print(f"  {name:45s} {value:12.6g}")
+    for key, paper in out["paper"].items():
+        print(f"  {key:45s} model {out['model'][key]:.4g}   paper {paper:.4g}")
     if args.write:
-        out["written"] = retention.write(result)
-    if args.json:
-        _print_json(out)
-    else:
-        print(f"{result.command}: {result.n_evaluations} runs of {retention.CALIBRATION_CYCLES} cycles (fast path), "
-              f"{result.wall_time_s:.1f} s")
-        print(f"  {retention.FADE_PARAMETER:45s} {result.active_material_loss:12.6g} per full-capacity half cycle")
-        print(f"  {retention.CALIBRATION_SET} after {retention.CALIBRATION_CYCLES} cycles at "
-              f"{retention.CYCLING_mA_g:g} mA/g: model {result.retention_percent:.2f} %, "
-              f"paper {retention.CALIBRATION_RETENTION} %")
-        if args.write:
-            print("written to " + ", ".join(out["written"]))
+        print("written to " + ", ".join(out["written"]))
     return 0
 
 
 def cmd_calibrate(args) -> int:
-    if args.name.upper().startswith(first_cycle.PREFIX):
-        return cmd_first_cycle_calibration(args)
-    if args.name.upper().startswith("RETENTION"):
-        return cmd_retention_calibration(args)
+    if args.name.upper().startswith((first_cycle.PREFIX, "RETENTION")):
+        return cmd_ageing_calibration(args)
     vary = [n.strip() for v in (args.vary or []) for n in v.split(",") if n.strip()]
     result = run_calibration(args.name, args.model, progress=not args.quiet, vary=vary)
     cal = result.calibration
