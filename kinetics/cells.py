@@ -444,3 +444,12 @@ BALANCE_NAMES = ("anode.coating.loading", "cathode.coating.loading", "anode.init
 #: potential against a sodium reference electrode placed in the middle of the separator (a
 #: three-electrode cell): a half cell's carbon (``"working"``), a full cell's anode or cathode.
 POTENTIALS = {"half": ("cell", "working"), "full": ("cell", "anode", "cathode")}
+
+
+def cell_of(parameter_set: str | ParameterSet, model: str = "SPMe") -> HalfCell | FullCell:
+    """The cell a set describes: a full cell (in the state the set states) for a set with both
+    electrodes, else the set's half cell."""
+    pset = _as_set(parameter_set)
+    if pset.names("anode.") and pset.names("cathode."):
+        return FullCell(pset, pset, None, model)
+    return HalfCell(pset, model)

@@ -27,7 +27,7 @@ import re
 import sys
 import warnings
 
-from .cells import BALANCE_NAMES, FullCell, HalfCell
+from .cells import BALANCE_NAMES, FullCell, cell_of
 from .errors import Interrupted, InvalidValueError, KineticsError, RunFailedError, SimulationWarning
 from .fitting import fit, make_parameters, predict
 from .fitting.fit import check_data
@@ -308,13 +308,14 @@ def cmd_cycle(args) -> int:
     else:
         print(f"{summary['parameter_set']} ({summary['model']}), {summary['protocol']}: {summary['status']}, "
               f"{summary['wall_time_s']:.1f} s")
-        if summary["cell"] == "full":
+        if "np_ratio" in summary:
             print(f"  against {summary['cathode']}: N/P {summary['np_ratio']:.3g} on the {summary['np_basis']} basis "
                   f"(reversible {summary['np_reversible']:.3f}, first-cycle {summary['np_first_cycle']:.3f}); "
                   f"loadings {summary['anode_loading_mg_cm2']:.2f} / {summary['cathode_loading_mg_cm2']:.2f} mg/cm²")
         if summary["cycles"]:
             what = "desodiation" if summary["cell"] == "half" else "discharge"
-            print(f"  first cycle: ICE {summary['ice']:.1f} %; retention after {summary['cycles_completed']} "
+            ice = "— (the cell starts charged)" if summary["ice"] is None else f"{summary['ice']:.1f} %"
+            print(f"  first cycle: ICE {ice}; retention after {summary['cycles_completed']} "
                   f"cycles {summary['retention']:.1f} % (of cycle 1's {what})")
             into, out = ("sodiation", "desodiation") if summary["cell"] == "half" else ("   charge", "  discharge")
             print(f"  cycle  {into}  {out}     CE    retention  Na lost  in SEI  plated  AM lost  film R  min carbon")
@@ -388,17 +389,8 @@ def _potential_column(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def _fit_cell(parameter_set: str, model: str) -> HalfCell | FullCell:
-    """A full cell for a set that describes both electrodes (its state stated by the set), else
-    the set's half cell."""
-    pset = load(parameter_set)
-    if pset.names("anode.") and pset.names("cathode."):
-        return FullCell(pset, pset, None, model)
-    return HalfCell(pset, model)
-
-
 def cmd_fit(args) -> int:
-    cell = _fit_cell(args.parameter_set, args.model)
+    cell = cell_of(args.parameter_set, args.model)
     full = isinstance(cell, FullCell)
     one_c = (cell.anode_electrode if full else cell.working).material.one_c_mA_g
     mass = args.mass_mg

@@ -24,6 +24,7 @@ from ..results import Simulator, run
 
 BALANCE_CURRENT_mA_g = 20.0  # paper 000's test current for N/P and capacities
 _REVERSIBLE: dict[str, float] = {}
+_FIRST: dict[str, FirstCycle] = {}
 
 
 def _key(cell: HalfCell, current_mA_g: float) -> str:
@@ -68,7 +69,11 @@ def first_cycle(cell: HalfCell, current_mA_g: float = BALANCE_CURRENT_mA_g, simu
                 inputs: dict[str, float] | None = None) -> FirstCycle:
     """Sodiate the fresh electrode to the bottom of its window and desodiate it to the top at
     ``current_mA_g`` with its side reactions on (the SEI its first sodiation forms); a run that
-    stops early raises :class:`RunFailedError`."""
+    stops early raises :class:`RunFailedError`. Without ``simulator`` and ``inputs`` the result is
+    kept per cell values, model and current (like :func:`reversible_capacity`)."""
+    key = _key(cell, current_mA_g) if simulator is None and inputs is None else None
+    if key in _FIRST:
+        return _FIRST[key]
     sim = simulator or Simulator(cell, ageing=True)
     lo, hi = cell.window_V
     with warnings.catch_warnings():
@@ -77,7 +82,10 @@ def first_cycle(cell: HalfCell, current_mA_g: float = BALANCE_CURRENT_mA_g, simu
     if r.truncated:
         raise RunFailedError(f"{cell.name} first cycle: {r.status()}")
     q = r.steps["capacity_mAh_g"].to_numpy()
-    return FirstCycle(float(q[0]), float(q[1]))
+    result = FirstCycle(float(q[0]), float(q[1]))
+    if key is not None:
+        _FIRST[key] = result
+    return result
 
 
 #: What a full cell's N/P ratio counts: the electrodes' reversible capacities, or their first-cycle

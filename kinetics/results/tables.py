@@ -111,7 +111,7 @@ def _losses(s: StepSeries, mass_mg: float) -> dict[str, np.ndarray]:
 
     per_g = 1e6 / mass_mg  # A.h → mAh/g
     out = {"sei": series("sei_loss_Ah", per_g), "plated": series("plated_Ah", per_g),
-           "lam": series("lam_loss_mol", FARADAY / 3.6 * 1e-3 * per_g)}  # mol → mAh/g
+           "lam": series("lam_loss_mol", FARADAY / 3600.0 * per_g)}  # mol → A.h → mAh/g
     out["all"] = np.nansum([out["sei"], out["plated"], out["lam"]], axis=0)
     out["kept"] = 1.0 - np.nan_to_num(series("active_material_lost_percent", 0.01))
     return out

@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from .._files import output_folder  # noqa: E402
-from ..cells import FullCell, HalfCell  # noqa: E402
+from ..cells import FullCell, HalfCell, cell_of  # noqa: E402
 from ..design.balance import NP_BASES, first_cycle, fresh  # noqa: E402
 from ..engine import CycleSkipping  # noqa: E402
 from ..errors import Interrupted, InvalidValueError, PlatingWarning, SimulationWarning  # noqa: E402
@@ -69,9 +69,10 @@ def _check(cycles: Any, cathode: str | None, np_ratio: float | None, np_basis: s
 
 def make_cell(parameter_set: str, cathode: str | None, np_ratio: float | None, np_basis: str | None,
               model: str) -> HalfCell | FullCell:
-    """The half cell of ``parameter_set``, or with a cathode the full cell as assembled."""
+    """The half cell of ``parameter_set``; with a cathode the full cell as assembled; a set that
+    describes a whole cell (e.g. ``hakadi-18650``) is that full cell in the state it states."""
     if cathode is None:
-        return HalfCell(parameter_set, model)
+        return cell_of(parameter_set, model)
     return fresh(FullCell(parameter_set, cathode, np_ratio or DEFAULT_NP, model), np_basis or "reversible")
 
 
@@ -101,10 +102,14 @@ def run_cycle(parameter_set: str, *, cycles: int = 100, charge: str = "100mA/g",
     cell = make_cell(parameter_set, cathode, np_ratio, np_basis, model)
     lo, hi = cell.window_V
     kept = [c for c in KEPT_CYCLES if c <= n] + [n]
-    block = ([sodiate(sod, lo), desodiate(desod, hi)] if isinstance(cell, HalfCell)
-             else [charge_step(sod, hi), discharge_step(desod, lo)])
-    protocol = [repeat(block, n, keep_cycles=kept)]
     sim = Simulator(cell, ageing=True)
+    if isinstance(cell, HalfCell):
+        block = [sodiate(sod, lo), desodiate(desod, hi)]
+    else:  # a cell whose set states it charged (a commercial cell's) discharges first
+        block = [charge_step(sod, hi), discharge_step(desod, lo)]
+        if float(sim.engine.initial_state().voltage_V[0]) > (lo + hi) / 2:
+            block.reverse()
+    protocol = [repeat(block, n, keep_cycles=kept)]
     sim.engine.check(protocol)  # bad currents and windows before anything is written
     interrupted = None
     with warnings.catch_warnings():
@@ -117,8 +122,10 @@ def run_cycle(parameter_set: str, *, cycles: int = 100, charge: str = "100mA/g",
             interrupted, result = e, e.partial
     table = cycle_table(result, n)
     summary = _summary(cell, result, table, n, str(sod), str(desod))
+    if block[0].direction == "discharge":  # a cell that starts charged has no first-cycle efficiency
+        summary["ice"] = None
     summary["fast"] = bool(fast)
-    if isinstance(cell, FullCell):
+    if isinstance(cell, FullCell) and cathode is not None:
         summary |= _balance_summary(cell, np_basis or "reversible")
     with output_folder(out) as (work, final):
         summary["output_folder"] = str(final)
@@ -162,8 +169,8 @@ def _summary(cell: HalfCell | FullCell, result: Result, table: pd.DataFrame, n: 
     return {
         "parameter_set": cell.anode_half.name if not half else cell.name, "model": cell.model,
         "cell": cell.kind, "cycles_requested": n, "cycles_completed": done, "status": status, "stopped_early": done < n,
-        "protocol": (f"sodiate at {sod} to {lo:g} V, desodiate at {desod} to {hi:g} V" if half else
-                     f"charge at {sod} to {hi:g} V, discharge at {desod} to {lo:g} V") + ", constant current, no rest",
+        "protocol": ", ".join(f"{s.direction} at {sod if s.direction in ('sodiate', 'charge') else desod} to "
+                              f"{s.limit_V:g} V" for s in result.protocol[:2]) + ", constant current, no rest",
         "retention": num(table["retention_percent"].iloc[-1]) if done else None,
         "retention_basis": f"{'desodiation' if half else 'discharge'} capacity of the last completed cycle over that "
                            "of cycle 1 [%], per g of carbon",

@@ -141,3 +141,14 @@ def test_a_cell_that_can_no_longer_reach_its_cutoff_stops_with_a_message(tmp_pat
     assert "Traceback" not in p.stderr
     assert s["cycles_completed"] == len(s["cycles"]) == 0
     assert (out / "cycle_summary.json").exists() and (out / "cycles.csv").exists()
+
+
+def test_a_set_of_a_whole_cell_cycles_as_that_cell(tmp_path):
+    """The commercial 18650's set describes both electrodes and states the cell charged: it cycles
+    as that full cell, discharge first, with no first-cycle efficiency to report."""
+    p = _cli("cycle", "--parameter-set", "hakadi-18650", "--cycles", "2", "--charge", "0.5C",
+             "--out", str(tmp_path / "c"), "--json", "--quiet")
+    assert p.returncode == 0, p.stderr
+    s = json.loads(p.stdout)
+    assert s["cell"] == "full" and s["ice"] is None and s["protocol"].startswith("discharge")
+    assert all(c["desodiation_mAh_g"] > 0 for c in s["cycles"]) and len(s["cycles"]) == 2

@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 
 from kinetics.analysis.ocv_balance import check_curves, fit_balance, ocv_curves
-from kinetics.cells import HalfCell
-from kinetics.cli import _fit_cell
+from kinetics.cells import HalfCell, cell_of
 from kinetics.errors import InvalidValueError
 from kinetics.fitting.fit import check_data
 from kinetics.fitting.parameters import expand
@@ -56,7 +55,7 @@ def test_balance_algebra_on_a_hand_made_curve():
 
 
 def test_a_full_cell_cannot_pass_more_than_its_electrodes_hold():
-    cell = _fit_cell("hakadi-18650", "SPMe")
+    cell = cell_of("hakadi-18650", "SPMe")
     caps = cell.capacities_Ah()
     too_much = 1.2 * min(caps["anode"], caps["cathode"])  # A·h
     current_mA_g = 100.0
@@ -70,7 +69,7 @@ def test_a_full_cell_cannot_pass_more_than_its_electrodes_hold():
 
 
 def test_full_cell_parameter_groups_and_a_per_file_fraction_refused():
-    cell = _fit_cell("hakadi-18650", "SPMe")
+    cell = cell_of("hakadi-18650", "SPMe")
     assert expand(["balance"], cell, ["a.csv"]) == ["anode.coating.loading", "cathode.coating.loading",
                                                      "anode.initial_fraction", "cathode.initial_fraction"]
     kinetics = expand(["kinetics"], cell, ["a.csv"])
@@ -82,7 +81,7 @@ def test_full_cell_parameter_groups_and_a_per_file_fraction_refused():
 def test_commercial_cell_extract_reads_as_one_discharge_and_one_charge():
     """The extract's first sample is the end of the CC-CV top-up (+0.1 A): it joins the
     discharge instead of making a one-sample 'charge'."""
-    cell = _fit_cell("hakadi-18650", "SPMe")
+    cell = cell_of("hakadi-18650", "SPMe")
     data = read_gcd(HAKADI / "cell1_0.5C_discharge_recharge.csv", cell.anode_mass_mg,
                     columns="time=ms,voltage=V,current=A", cell_kind="full")
     kinds = [s.kind for s in data.segments]
@@ -121,11 +120,11 @@ def test_balance_with_a_refined_stage_finds_the_stage_it_was_made_with():
 def test_a_stated_balance_survives_the_set_it_is_saved_in(tmp_path):
     """A full cell whose balance was stated (no N/P ratio) keeps it through its one set: both
     loadings and both fractions, so the capacities are those of the cell, not of its sets."""
-    cell = _fit_cell("hakadi-18650", "SPMe")
+    cell = cell_of("hakadi-18650", "SPMe")
     stated = {"anode.coating.loading": 5.0, "cathode.coating.loading": 6.5, "anode.initial_fraction": 0.02,
               "cathode.initial_fraction": 0.97}
     moved = cell.with_values(stated)
-    again = _fit_cell(str(moved.pset.save(tmp_path / "moved.json")), "SPMe")
+    again = cell_of(str(moved.pset.save(tmp_path / "moved.json")), "SPMe")
     assert {n: again.values()[n] for n in stated} == stated
     # capacity = loading × area × the material's capacity per gram, each electrode
     for role in ("anode", "cathode"):
