@@ -14,6 +14,7 @@ fit-ocv FILE    a full cell's electrode balance from a slow charge/discharge
 cv FILE...      voltammograms at several scan rates: b-values, Dunn's split, Randles–Ševčík
 simulate-cv     virtual voltammograms of a parameter set (files that ``cv`` reads)
 cycle           a half cell cycled with its SEI, plating and loss of active material: per-cycle table
+design          full-cell design sweeps: N/P, loading, rates → energy density and plating margin
 
 Each command parses its arguments, calls the library and prints; bad input exits 2 with one
 line naming the field, the value and what is allowed.
@@ -28,6 +29,9 @@ import sys
 import warnings
 
 from .cells import BALANCE_NAMES, FullCell, cell_of
+from .design.optimise import BASES as BASIS_KEYS
+from .design.optimise import Target
+from .design.sweep import np_values
 from .errors import Interrupted, InvalidValueError, KineticsError, RunFailedError, SimulationWarning
 from .fitting import fit, make_parameters, predict
 from .fitting.fit import check_data
@@ -47,12 +51,14 @@ from .workflows import (
     print_table,
     run_cv,
     run_cycle,
+    run_design_study,
     run_fit_ocp,
     run_fit_ocv,
     run_gitt,
     run_simulate_cv,
     run_study,
 )
+from .workflows.design import DEFAULT_OUT as DEFAULT_DESIGN_OUT
 
 
 def _print_json(obj) -> None:
@@ -290,6 +296,70 @@ def cmd_simulate_cv(args) -> int:
             print(f"  {rate:>6s} mV/s  Dunn {d['dunn'] * 100:6.1f} %   model {d['model'] * 100:6.1f} %   "
                   f"bias {d['bias'] * 100:+6.1f} points")
     print(f"analyse them with: kinetics cv {' '.join(summary['files'])} --mass-mg {summary['mass_mg']:g}")
+    return 0
+
+
+def _np_bounds(text: str | None) -> tuple[float, float]:
+    """``--np-bounds LOW:HIGH``."""
+    if text is None:
+        return (0.8, 1.5)
+    low, sep, high = text.partition(":")
+    if not sep:
+        raise InvalidValueError("--np-bounds", text, "LOW:HIGH, e.g. 0.8:1.5")
+    return _number("--np-bounds LOW", low), _number("--np-bounds HIGH", high)
+
+
+def cmd_design(args) -> int:
+    optimise = None
+    if args.optimise:
+        charges = [r for r in (args.charge_rates or "0.5C").split(",") if r.strip()]
+        discharges = [r for r in (args.discharge_rates or "0.5C").split(",") if r.strip()]
+        nps = np_values(args.np)
+        lo, hi = _np_bounds(args.np_bounds) if args.np_bounds or min(nps) == max(nps) else (min(nps), max(nps))
+        optimise = Target(charge_rate=args.optimise_charge or charges[-1],
+                          discharge_rate=args.optimise_discharge or discharges[0],
+                          min_margin_V=args.min_margin_mV * 1e-3, min_capacity_mAh_g=args.min_capacity,
+                          basis=BASIS_KEYS[args.basis], bounds=(lo, hi))
+    summary = run_design_study(args.anode, args.cathode, args.np, np_basis=args.np_basis, electrolyte=args.electrolyte,
+                               charge_rates=args.charge_rates, discharge_rates=args.discharge_rates,
+                               loadings=args.loading, fmt=args.format, temperatures_C=args.temperatures,
+                               anode_porosities=args.anode_porosity, cathode_porosities=args.cathode_porosity,
+                               particle_radii_um=args.particle_radius, anode_collector=args.anode_collector,
+                               model=args.model, scheduler=args.scheduler, workers=args.workers, out=args.out,
+                               progress=not args.quiet, optimise=optimise)
+    if args.json:
+        _print_json(summary)
+        return 0
+    d = summary["design"]
+    print(f"{d['anode']} // {d['cathode']} ({d['model']}, {d['format']} cell, N/P on the {d['np_basis']} basis, "
+          f"loading {d['loading']}): {summary['n_points']} points, {summary['n_designs_built']} designs built, "
+          f"{summary['n_resumed']} resumed, on {summary['where']}, {summary['wall_time_s']:.1f} s")
+    print(f"  {'N/P':>5} {'charge':>8} {'disch.':>8} {'mAh/g(a)':>9} {'V avg':>6} {'Wh/kg':>6} {'stack':>6} "
+          f"{'cell':>6} {'Wh/L cell':>9} {'min anode':>10}")
+    print(f"  {'':>5} {'':>8} {'':>8} {'':>9} {'':>6} {'active':>6} {'Wh/kg':>6} {'Wh/kg':>6} {'':>9} {'mV vs Na':>10}")
+    for r in summary["rows"]:
+        if r["error"] and r.get("energy_density_Wh_kg") is None:
+            print(f"  {r['np_ratio']:5.3g} {r['charge_rate']:>8} {r['discharge_rate']:>8}  error: {r['error']}")
+            continue
+        flag = "  PLATING" if r["plating"] else ""
+        flag += f"  ({r['error']})" if r["error"] else ""
+        print(f"  {r['np_ratio']:5.3g} {r['charge_rate']:>8} {r['discharge_rate']:>8} {r['capacity_mAh_g_anode']:9.1f} "
+              f"{r['average_voltage_V']:6.3f} {r['energy_density_Wh_kg']:6.1f} {r['stack_energy_density_Wh_kg']:6.1f} "
+              f"{r['cell_energy_density_Wh_kg']:6.2f} {r['cell_energy_density_Wh_L']:9.2f} "
+              f"{1e3 * r['min_anode_potential_V']:10.1f}{flag}")
+    o = summary.get("optimum")
+    if o:
+        if o["np_ratio"] is None:
+            print(f"  optimum: {o['status']}")
+        else:
+            r, t = o["row"], o["target"]
+            basis = {v: k for k, v in BASIS_KEYS.items()}[t["basis"]]
+            print(f"  optimum: N/P {o['np_ratio']:.3f} in {t['bounds'][0]:g}–{t['bounds'][1]:g} (loading "
+                  f"{o['design']['loading']}; {o['n_evaluations']} simulations): {r[t['basis']]:.1f} Wh/kg ({basis} "
+                  f"basis), lowest anode potential {1e3 * r['min_anode_potential_V']:.1f} mV at charge "
+                  f"{t['charge_rate']} (required ≥ {1e3 * t['min_margin_V']:.1f} mV), "
+                  f"{r['capacity_mAh_g_anode']:.1f} mAh/g of anode at discharge {t['discharge_rate']}")
+    print(f"  (rates: C = the designed cell's capacity per hour; table rows.csv, plots in {summary['output_folder']})")
     return 0
 
 
@@ -594,6 +664,50 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--quiet", action="store_true", help="no progress output")
     s.set_defaults(func=cmd_cycle)
+
+    s = sub.add_parser("design", help="full-cell design sweeps: N/P, loading, rates → energy density, plating margin",
+                       description="A full-cell design study: every combination of N/P ratio, cathode loading, "
+                                   "porosity and particle size with charge and discharge rates and temperature; "
+                                   "energy density on the papers' basis (anode + cathode active mass) and on stack "
+                                   "and cell bases, the lowest anode potential during charge (plating below 0 V). "
+                                   "Run again with the same --out to resume an interrupted sweep.")
+    s.add_argument("--anode", required=True, help="an anode set, e.g. MPCC-1-ester")
+    s.add_argument("--cathode", required=True, help="a cathode set, e.g. O3-Na0.9TMO2")
+    s.add_argument("--electrolyte", help="an electrolyte set replacing the anode set's (transport only)")
+    s.add_argument("--np", required=True, metavar="LIST|START:STOP:N", help="N/P ratios: 0.9,1.0,1.1 or 0.8:1.4:13")
+    s.add_argument("--np-basis", default="reversible", help="what N/P counts: reversible (default) or first-cycle")
+    s.add_argument("--charge-rates", metavar="LIST", help="e.g. 0.2C,1C,2C or 100mA/g (default 0.5C; C is the "
+                   "designed cell's capacity per hour, mA/g per g of anode)")
+    s.add_argument("--discharge-rates", metavar="LIST", help="as --charge-rates (default 0.5C)")
+    s.add_argument("--loading", metavar="LIST", help="cathode loadings, e.g. 10mg/cm2,2mAh/cm2 (default: the anode "
+                   "set's loading, the cathode's from N/P)")
+    s.add_argument("--format", default="coin", help="coin (default; CR2032), pouch or 18650")
+    s.add_argument("--temperatures", metavar="LIST", help="°C, e.g. 0,25,45 (default: the set's)")
+    s.add_argument("--anode-porosity", metavar="LIST", help="anode coating porosities (default the set's)")
+    s.add_argument("--cathode-porosity", metavar="LIST", help="cathode coating porosities (default the set's)")
+    s.add_argument("--particle-radius", metavar="LIST", help="anode particle radii in µm (default the set's)")
+    s.add_argument("--anode-collector", default="Al", help="Al (default; sodium does not alloy with it) or Cu")
+    s.add_argument("--model", default="SPMe", choices=["SPM", "SPMe", "DFN"])
+    s.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: "
+                   "local processes)")
+    s.add_argument("--workers", type=int, help="local processes (default: the number of CPUs)")
+    s.add_argument("--optimise", action="store_true", help="also find the N/P of the highest energy density with a "
+                   "plating margin at a charge rate and a capacity at a discharge rate")
+    s.add_argument("--optimise-charge", metavar="RATE", help="optimisation: charge rate of the plating margin "
+                   "(default: the last of --charge-rates, list them slowest first)")
+    s.add_argument("--optimise-discharge", metavar="RATE", help="optimisation: discharge rate of the energy and "
+                   "capacity (default: the first of --discharge-rates)")
+    s.add_argument("--min-margin-mV", type=float, default=0.0, help="optimisation: lowest anode potential allowed "
+                   "during charge [mV vs Na+/Na] (default 0)")
+    s.add_argument("--min-capacity", type=float, help="optimisation: capacity at the discharge rate [mAh/g of anode]")
+    s.add_argument("--np-bounds", metavar="LOW:HIGH", help="optimisation: N/P range (default: that of --np, or "
+                   "0.8:1.5 for one value)")
+    s.add_argument("--basis", default="active", choices=list(BASIS_KEYS), help="optimisation: energy basis")
+    s.add_argument("--out", help=f"output folder (default {DEFAULT_DESIGN_OUT}; the same folder resumes the "
+                   "same sweep)")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--quiet", action="store_true", help="no progress output")
+    s.set_defaults(func=cmd_design)
 
     s = sub.add_parser("gitt", help="GITT: pulses, Weppner–Huggins D, identification of OCP and D(x)")
     s.add_argument("files", nargs="+",

@@ -16,6 +16,9 @@ density converts c_max into mAh/g and back, so cell behaviour does not depend on
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -28,7 +31,7 @@ from ..physics.ocp import ANODE_STAGE_NAMES, CATHODE_STAGE_NAMES, MultiStageOCP,
 from ..physics.transport import electrolyte_conductivity, electrolyte_diffusivity
 from ..sets import Entry, ParameterSet, register_importer
 from ..sets.forms import form_entry
-from ..units import concentration_to_specific_capacity
+from ..units import FARADAY, concentration_to_specific_capacity
 from . import names
 
 NOMINAL_DENSITY_g_cm3 = {"anode": 1.6, "cathode": 4.0}
@@ -177,9 +180,8 @@ def _cell(pv, source: str, entries: dict) -> None:
         entries[f"{prefix}.upper_voltage"] = Entry(float(pv[c["upper_cutoff"]]), "V", "pybamm", source)
 
 
-@cache
-def from_pybamm(name: str) -> ParameterSet:
-    """Convert PyBaMM's built-in full-cell set ``name`` (e.g. ``Chayambuka2022``)."""
+def _full_cell_values(name: str) -> tuple[str, pybamm.ParameterValues]:
+    """PyBaMM's built-in full-cell set ``name`` (case-insensitive): its name and values."""
     known = list(pybamm.parameter_sets.keys())
     match = {k.lower(): k for k in known}.get(name.lower())
     if match is None:
@@ -188,6 +190,13 @@ def from_pybamm(name: str) -> ParameterSet:
     if names.COUNTER["exchange_current"] in pv.keys():
         raise InvalidValueError("pybamm set", match,
                                 "a full-cell set (half-cell PyBaMM sets are not converted)")
+    return match, pv
+
+
+@cache
+def from_pybamm(name: str) -> ParameterSet:
+    """Convert PyBaMM's built-in full-cell set ``name`` (e.g. ``Chayambuka2022``)."""
+    match, pv = _full_cell_values(name)
     citations = ", ".join(pv["citations"]) if "citations" in pv.keys() else match
     source = f"PyBaMM built-in set {match} ({citations})"
     entries: dict[str, Entry] = {}
@@ -203,3 +212,48 @@ def from_pybamm(name: str) -> ParameterSet:
 
 
 register_importer("pybamm", from_pybamm)
+
+
+@dataclass(frozen=True)
+class TabulatedCell:
+    """A PyBaMM set's full cell as its own functions and tables (no fitted forms): what an
+    equilibrium capacity and energy needs, and PyBaMM's own theoretical energy of it.
+
+    Attributes
+    ----------
+    anode_ocp, cathode_ocp : callable
+        x → U [V], PyBaMM's OCP functions of the set evaluated through PyBaMM (its interpolants).
+    anode_Ah, cathode_Ah, inventory_Ah : float
+        Full capacities c_max ε_s L A F / 3600 and the cyclable inventory from the initial
+        concentrations [A·h].
+    window_V : (float, float)
+    pybamm_theoretical_energy_Wh : float
+        ``pybamm.lithium_ion.electrode_soh.calculate_theoretical_energy`` of the set (SOC 1 → 0).
+    """
+
+    anode_ocp: Callable
+    cathode_ocp: Callable
+    anode_Ah: float
+    cathode_Ah: float
+    inventory_Ah: float
+    window_V: tuple[float, float]
+    pybamm_theoretical_energy_Wh: float
+
+
+def tabulated_cell(name: str) -> TabulatedCell:
+    """PyBaMM's built-in full-cell set ``name`` as :class:`TabulatedCell`."""
+    _, pv = _full_cell_values(name)
+    c = names.CELL
+    area = float(pv[c["height"]]) * float(pv[c["width"]])
+    caps, inventory, ocps = {}, 0.0, {}
+    for role in ("anode", "cathode"):
+        k = names.electrode_keys(names.slot("full", role))
+        c_max = float(pv[k["c_max"]])
+        caps[role] = c_max * float(pv[k["active_fraction"]]) * float(pv[k["thickness"]]) * area * FARADAY / 3600.0
+        inventory += float(pv[k["c_init"]]) / c_max * caps[role]
+        ocps[role] = (lambda x, key=k["ocp"]: _evaluate(pv, key, np.atleast_1d(np.asarray(x, float))))
+    with warnings.catch_warnings():  # its SOH solve touches the ends of the anode's table (a SolverWarning)
+        warnings.simplefilter("ignore")
+        E = pybamm.lithium_ion.electrode_soh.calculate_theoretical_energy(pv)
+    return TabulatedCell(ocps["anode"], ocps["cathode"], caps["anode"], caps["cathode"], inventory,
+                         (float(pv[c["lower_cutoff"]]), float(pv[c["upper_cutoff"]])), float(E))

@@ -8,7 +8,8 @@ the model's number, the tolerance, its role and the calibrations it rests on
 * ``miss`` — a prediction outside its tolerance: reported and counted, never tuned; it does not
   make the command fail;
 * ``gap`` — a prediction outside its tolerance for a known reason declared beforehand, within
-  that reason's bound;
+  that reason's bound; or a row declared to await parameter sets that do not exist yet (it is
+  computed, and passes, misses or fails, as soon as they do);
 * ``fail`` — a calibration that does not reproduce, a gap beyond its bound, or a run that
   breaks: the command exits 1.
 """
@@ -46,7 +47,7 @@ class Row:
 
 def _tolerance_text(target: Target) -> str:
     if target.relative:
-        return f"±{target.tolerance:.0%}"
+        return f"±{100 * target.tolerance:g}%"
     return "exact" if isinstance(target.paper, str) else f"±{target.tolerance:g} {target.unit}".strip()
 
 
@@ -67,6 +68,8 @@ def evaluate(target: Target, model: str = "SPMe", gaps: dict[str, Gap] | None = 
                    status == "pass", reason, target.unit, target.key, _bound_text(target, gap), target.rests_on)
 
     missing = [n for n in target.needs if n.lower() not in {a.lower() for a in available()}]
+    if missing and gap is not None and set(missing) <= set(gap.awaits):
+        return row(None, "gap", f"{gap.reason} (not computed: {', '.join(missing)} not in `kinetics sets` yet)")
     if missing:
         return row(None, "fail", f"parameter set {', '.join(missing)} does not exist")
     try:

@@ -61,3 +61,19 @@ def test_validate_with_a_miss_exits_zero_and_reports_it(monkeypatch, capsys):
     assert {"bound", "rests_on", "passed", "reason", "key"} <= set(rows[1])
     monkeypatch.setattr(validate_module, "TARGETS", (target(110.0, role="calibration"),))
     assert cli.main(["validate", "--json", "--quiet"]) == 1
+
+
+def test_a_row_awaiting_its_sets_is_a_gap_only_while_they_are_missing():
+    """Papers 001 and 003's full cells: a gap while their sets do not exist; once a set exists the
+    row is computed like any other (here the compute breaks: fail)."""
+    def not_yet(model):
+        from kinetics.errors import InvalidValueError
+        raise InvalidValueError("parameter sets", "X", "sets that exist")
+
+    awaiting = Target("t", "q", "s", 364.0, "Wh/kg", 0.05, True, "prediction", not_yet, ("no-such-set",))
+    gap = {"t": Gap("arrives with its set", 0.0, awaits=("no-such-set",))}
+    row = evaluate(awaiting, gaps=gap)
+    assert row.status == "gap" and row.model is None and "no-such-set" in row.reason
+    present = Target("t", "q", "s", 364.0, "Wh/kg", 0.05, True, "prediction", not_yet, ("MPCC-1-ether",))
+    assert evaluate(present, gaps={"t": Gap("x", 0.0, awaits=("MPCC-1-ether",))}).status == "fail"
+    assert evaluate(awaiting, gaps={}).status == "fail"
