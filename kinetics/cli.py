@@ -31,6 +31,7 @@ import warnings
 from .cells import BALANCE_NAMES, FullCell, cell_of
 from .design.optimise import BASES as BASIS_KEYS
 from .design.optimise import Target
+from .design.stack import ELECTROLYTE_EXCESS
 from .design.sweep import np_values
 from .errors import Interrupted, InvalidValueError, KineticsError, RunFailedError, SimulationWarning
 from .fitting import fit, make_parameters, predict
@@ -325,6 +326,7 @@ def cmd_design(args) -> int:
                                loadings=args.loading, fmt=args.format, temperatures_C=args.temperatures,
                                anode_porosities=args.anode_porosity, cathode_porosities=args.cathode_porosity,
                                particle_radii_um=args.particle_radius, anode_collector=args.anode_collector,
+                               sides=args.sides, electrolyte_excess=args.electrolyte_excess,
                                model=args.model, scheduler=args.scheduler, workers=args.workers, out=args.out,
                                progress=not args.quiet, optimise=optimise)
     if args.json:
@@ -332,21 +334,22 @@ def cmd_design(args) -> int:
         return 0
     d = summary["design"]
     print(f"{d['anode']} // {d['cathode']} ({d['model']}, {d['format']} cell, N/P on the {d['np_basis']} basis, "
-          f"loading {d['loading']}): {summary['n_points']} points, {summary['n_designs_built']} designs built, "
+          f"loading {d['loading']}): {summary['n_points']} points, {summary['n_designs_built']} design(s) built, "
           f"{summary['n_resumed']} resumed, on {summary['where']}, {summary['wall_time_s']:.1f} s")
-    print(f"  {'N/P':>5} {'charge':>8} {'disch.':>8} {'mAh/g(a)':>9} {'V avg':>6} {'Wh/kg':>6} {'stack':>6} "
-          f"{'cell':>6} {'Wh/L cell':>9} {'min anode':>10}")
-    print(f"  {'':>5} {'':>8} {'':>8} {'':>9} {'':>6} {'active':>6} {'Wh/kg':>6} {'Wh/kg':>6} {'':>9} {'mV vs Na':>10}")
+    widths = (5, 8, 8, 9, 9, 6, 6, 6, 7, 10, 11)
+    for labels in (("N/P", "charge", "disch.", "mAh/g(a)", "cell mAh", "V avg", "Wh/kg", "stack", "cell", "Wh/L",
+                    "min anode"), ("", "", "", "", "", "", "active", "Wh/kg", "Wh/kg", "cell", "mV vs Na")):
+        print("  " + " ".join(f"{t:>{w}}" for t, w in zip(labels, widths)))
     for r in summary["rows"]:
+        head = f"  {r['np_ratio']:5.3g} {r['charge_rate']:>8} {r['discharge_rate']:>8}"
         if r["error"] and r.get("energy_density_Wh_kg") is None:
-            print(f"  {r['np_ratio']:5.3g} {r['charge_rate']:>8} {r['discharge_rate']:>8}  error: {r['error']}")
+            print(f"{head}  error: {r['error']}")
             continue
-        flag = "  PLATING" if r["plating"] else ""
-        flag += f"  ({r['error']})" if r["error"] else ""
-        print(f"  {r['np_ratio']:5.3g} {r['charge_rate']:>8} {r['discharge_rate']:>8} {r['capacity_mAh_g_anode']:9.1f} "
-              f"{r['average_voltage_V']:6.3f} {r['energy_density_Wh_kg']:6.1f} {r['stack_energy_density_Wh_kg']:6.1f} "
-              f"{r['cell_energy_density_Wh_kg']:6.2f} {r['cell_energy_density_Wh_L']:9.2f} "
-              f"{1e3 * r['min_anode_potential_V']:10.1f}{flag}")
+        flag = ("  PLATING" if r["plating"] else "") + (f"  ({r['error']})" if r["error"] else "")
+        print(f"{head} {r['capacity_mAh_g_anode']:9.1f} {r['capacity_mAh']:9.1f} {r['average_voltage_V']:6.3f} "
+              f"{r['energy_density_Wh_kg']:6.1f} {r['stack_energy_density_Wh_kg']:6.1f} "
+              f"{r['cell_energy_density_Wh_kg']:7.2f} {r['cell_energy_density_Wh_L']:10.2f} "
+              f"{1e3 * r['min_anode_potential_V']:11.1f}{flag}")
     o = summary.get("optimum")
     if o:
         if o["np_ratio"] is None:
@@ -679,14 +682,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--charge-rates", metavar="LIST", help="e.g. 0.2C,1C,2C or 100mA/g (default 0.5C; C is the "
                    "designed cell's capacity per hour, mA/g per g of anode)")
     s.add_argument("--discharge-rates", metavar="LIST", help="as --charge-rates (default 0.5C)")
-    s.add_argument("--loading", metavar="LIST", help="cathode loadings, e.g. 10mg/cm2,2mAh/cm2 (default: the anode "
-                   "set's loading, the cathode's from N/P)")
+    s.add_argument("--loading", metavar="LIST", help="cathode loadings, e.g. 10mg/cm2,2mAh/cm2, or coating "
+                   "thicknesses, e.g. 60um (default: the anode set's loading, the cathode's from N/P)")
     s.add_argument("--format", default="coin", help="coin (default; CR2032), pouch or 18650")
     s.add_argument("--temperatures", metavar="LIST", help="°C, e.g. 0,25,45 (default: the set's)")
     s.add_argument("--anode-porosity", metavar="LIST", help="anode coating porosities (default the set's)")
     s.add_argument("--cathode-porosity", metavar="LIST", help="cathode coating porosities (default the set's)")
     s.add_argument("--particle-radius", metavar="LIST", help="anode particle radii in µm (default the set's)")
     s.add_argument("--anode-collector", default="Al", help="Al (default; sodium does not alloy with it) or Cu")
+    s.add_argument("--sides", help="coatings per collector: single or double (default: the format's, single for "
+                   "coin cells)")
+    s.add_argument("--electrolyte-excess", type=float, default=ELECTROLYTE_EXCESS,
+                   help=f"electrolyte volume over the pore volume of electrodes and separator (default "
+                        f"{ELECTROLYTE_EXCESS:g})")
     s.add_argument("--model", default="SPMe", choices=["SPM", "SPMe", "DFN"])
     s.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: "
                    "local processes)")

@@ -117,7 +117,7 @@ class Design:
             np_a = first_cycle(anode).sodiated_mAh_g
             np_c = q_c / cathode.working.first_cycle_efficiency
         if self.loading is not None:
-            m_c = self.loading.mg_cm2(q_c)
+            m_c = self.loading.mg_cm2(q_c, cathode.working)
             anode = HalfCell(model=anode.model, working=anode.working.with_loading(self.np_ratio * m_c * np_c / np_a),
                              electrolyte=anode.electrolyte, counter=anode.counter, design=anode.design)
         cell = FullCell(anode, cathode, self.np_ratio, self.model)
@@ -138,6 +138,7 @@ class Design:
         s = self.stack
         return {"anode": self.anode, "cathode": self.cathode, "electrolyte": self.electrolyte or "the anode set's",
                 "np_basis": self.np_basis, "model": self.model, "format": s.format.name,
+                "sides": s.sides or s.format.sides,
                 "loading": str(self.loading) if self.loading else "the anode set's (cathode from N/P)",
                 "collectors": {k: f"{c.metal} {c.thickness_m * 1e6:g} µm" for k, c in s.collectors.items()},
                 "electrolyte_excess": s.electrolyte_excess}

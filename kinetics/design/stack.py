@@ -154,6 +154,8 @@ class Stack:
         Electrolyte density and its volume over the pore volume.
     inert_density_g_cm3 : float
         Density of the coatings' carbon and binder.
+    sides : {"single", "double"}, optional
+        Coatings per collector (default the format's).
     """
 
     format: Format = COIN
@@ -162,9 +164,12 @@ class Stack:
     electrolyte_density_g_cm3: float = ELECTROLYTE_DENSITY_G_CM3
     electrolyte_excess: float = ELECTROLYTE_EXCESS
     inert_density_g_cm3: float = INERT_DENSITY_G_CM3
+    sides: str | None = None
 
     def __post_init__(self):
-        if not 1.0 <= self.electrolyte_excess <= 5.0:
+        if self.sides not in (None, "single", "double"):
+            raise UnknownNameError("--sides", self.sides, ["single", "double"])
+        if not (math.isfinite(self.electrolyte_excess) and 1.0 <= self.electrolyte_excess <= 5.0):
             raise InvalidValueError("electrolyte excess", self.electrolyte_excess,
                                     "1 to 5 (electrolyte volume over the pore volume)")
 
@@ -239,7 +244,7 @@ def stack_mass(anode: Electrode, cathode: Electrode, stack: Stack, set_area_cm2:
     sep = stack.separator
     if sep is None:
         raise InvalidValueError("separator", None, "a Separator (Stack.with_separator_of)")
-    sides = 2 if stack.format.sides == "double" else 1
+    sides = 2 if (stack.sides or stack.format.sides) == "double" else 1
     L_a, L_c = anode.thickness_m * 1e2, cathode.thickness_m * 1e2  # cm
     L_s = sep.thickness_m * 1e2
     cc_a, cc_c = stack.collectors["anode"], stack.collectors["cathode"]
@@ -282,30 +287,41 @@ def pair_area_cm2(stack: Stack, pair_thickness_cm: float, set_area_cm2: float) -
 
 @dataclass(frozen=True)
 class Loading:
-    """A cathode loading: mass (``mg/cm2``) or capacity (``mAh/cm2``) per area."""
+    """A cathode loading: mass (``mg/cm2``) or capacity (``mAh/cm2``) per area, or the coating's
+    thickness (``um``: the active mass that thickness holds at the coating's composition)."""
 
     value: float
-    unit: str  # "mg/cm2" or "mAh/cm2"
+    unit: str  # "mg/cm2", "mAh/cm2" or "um"
 
     @classmethod
     def parse(cls, text: str, field_name: str = "--loading") -> Loading:
-        """``"2mg/cm2"`` → Loading(2, "mg/cm2"), ``"1.5mAh/cm2"`` → Loading(1.5, "mAh/cm2")."""
-        m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(mg|g|mAh|Ah)\s*/\s*cm(?:2|\^2|\*\*2)\s*",
+        """``"2mg/cm2"`` → Loading(2, "mg/cm2"), ``"1.5mAh/cm2"`` → Loading(1.5, "mAh/cm2"),
+        ``"60um"`` → Loading(60, "um")."""
+        area = r"\s*/\s*cm(?:2|\^2|\*\*2)"
+        m = re.fullmatch(rf"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(?:(mg|g|mAh|Ah){area}|(um|µm|mm))\s*",
                          str(text))
         if not m:
-            raise InvalidValueError(field_name, text, "a loading such as 2mg/cm2 or 1.5mAh/cm2")
-        value, unit = float(m.group(1)), m.group(2)
-        is_mass = unit in ("mg", "g")
-        value = convert(value, f"{unit}/cm^2", "mg/cm^2" if is_mass else "mAh/cm^2", field_name)
-        out = cls(value, "mg/cm2" if is_mass else "mAh/cm2")
-        limit = 100.0 if is_mass else 20.0
+            raise InvalidValueError(field_name, text, "a loading such as 2mg/cm2 or 1.5mAh/cm2, or a coating "
+                                    "thickness such as 60um")
+        value, per_area, length = float(m.group(1)), m.group(2), m.group(3)
+        if length:
+            value, unit, limit = value * (1e3 if length == "mm" else 1.0), "um", 500.0
+        elif per_area in ("mg", "g"):
+            value, unit, limit = convert(value, f"{per_area}/cm^2", "mg/cm^2", field_name), "mg/cm2", 100.0
+        else:
+            value, unit, limit = convert(value, f"{per_area}/cm^2", "mAh/cm^2", field_name), "mAh/cm2", 20.0
         if not 0 < value <= limit:
-            raise InvalidValueError(field_name, text, f"a loading above 0 and at most {limit:g} {out.unit}")
-        return out
+            raise InvalidValueError(field_name, text, f"a loading above 0 and at most {limit:g} {unit}")
+        return cls(value, unit)
 
-    def mg_cm2(self, reversible_mAh_g: float) -> float:
-        """Active mass per area [mg/cm²] (a capacity loading over the reversible capacity)."""
-        return self.value if self.unit == "mg/cm2" else self.value / reversible_mAh_g * 1e3
+    def mg_cm2(self, reversible_mAh_g: float, electrode: Electrode) -> float:
+        """Active mass per area [mg/cm²]: a capacity loading over the reversible capacity, a
+        thickness L times ρ_s ε_s of the ``electrode``'s coating."""
+        if self.unit == "mg/cm2":
+            return self.value
+        if self.unit == "mAh/cm2":
+            return self.value / reversible_mAh_g * 1e3
+        return self.value * 1e-4 * electrode.material.density_g_cm3 * electrode.coating.active_volume_fraction * 1e3
 
     def __str__(self) -> str:
         return f"{self.value:g}{self.unit}"

@@ -26,7 +26,7 @@ import pandas as pd  # noqa: E402
 
 from .._files import fresh_folder, write_atomic  # noqa: E402
 from ..design import Design, Grid, Stack, Target, np_values, optimise_np, sweep  # noqa: E402
-from ..design.stack import COPPER, DEFAULT_COLLECTORS, FORMATS  # noqa: E402
+from ..design.stack import COPPER, DEFAULT_COLLECTORS, ELECTROLYTE_EXCESS, FORMATS  # noqa: E402
 from ..design.sweep import SPEC, design_of, spec_of  # noqa: E402
 from ..errors import InvalidValueError, UnknownNameError  # noqa: E402
 from ..sets import convert  # noqa: E402
@@ -75,7 +75,8 @@ def run_design_study(anode: str, cathode: str, np_spec: str | Sequence[float], *
                      discharge_rates: str | None = None, loadings: str | None = None, fmt: str = "coin",
                      temperatures_C: str | None = None, anode_porosities: str | None = None,
                      cathode_porosities: str | None = None, particle_radii_um: str | None = None,
-                     anode_collector: str = "Al", model: str = "SPMe", scheduler: str | None = None,
+                     anode_collector: str = "Al", sides: str | None = None,
+                     electrolyte_excess: float = ELECTROLYTE_EXCESS, model: str = "SPMe", scheduler: str | None = None,
                      workers: int | None = None, out: str | None = None, progress: bool = False,
                      optimise: Target | None = None) -> dict[str, Any]:
     """Run a design sweep (and an optimisation) and write its folder; returns the summary
@@ -88,7 +89,8 @@ def run_design_study(anode: str, cathode: str, np_spec: str | Sequence[float], *
         raise InvalidValueError("--workers", workers, "1 to 256 processes")
     collectors = dict(DEFAULT_COLLECTORS) | ({"anode": COPPER} if anode_collector == "Cu" else {})
     base = Design(anode, cathode, np_ratio=1.0, np_basis=np_basis, electrolyte=electrolyte,
-                  stack=Stack(FORMATS[fmt], collectors=collectors), model=model)
+                  stack=Stack(FORMATS[fmt], collectors=collectors, electrolyte_excess=electrolyte_excess, sides=sides),
+                  model=model)
     grid = Grid(np_ratio=np_values(np_spec), charge_rate=_list(charge_rates, ("0.5C",)),
                 discharge_rate=_list(discharge_rates, ("0.5C",)),
                 temperature_K=tuple(None if t is None else t + 273.15 for t in _numbers(temperatures_C,

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from kinetics import cli
+from kinetics.cells import HalfCell
 from kinetics.design import Design, Grid, Loading, equilibrium, np_values
 from kinetics.errors import InvalidValueError
 from kinetics.sets import load
@@ -27,6 +28,9 @@ BASE = ["design", "--anode", "MPCC-1-ester", "--cathode", "O3-Na0.9TMO2", "--qui
     (("--np", "1.0", "--loading", "0mg/cm2"), "--loading"),
     (("--np", "1.0", "--loading", "500mg/cm2"), "--loading"),
     (("--np", "1.0", "--loading", "2mg"), "--loading"),
+    (("--np", "1.0", "--loading", "900um"), "--loading"),
+    (("--np", "1.0", "--electrolyte-excess", "0.5"), "electrolyte excess"),
+    (("--np", "1.0", "--sides", "triple"), "--sides"),
     (("--np", "1.0", "--anode-porosity", "0.95"), "anode porosity"),
     (("--np", "1.0", "--cathode-porosity", "0.01"), "cathode porosity"),
     (("--np", "1.0", "--particle-radius", "500"), "particle radius"),
@@ -81,10 +85,14 @@ def test_n_p_lists_and_ranges():
 
 
 def test_loadings_in_mass_or_capacity():
-    assert Loading.parse("10mg/cm2").mg_cm2(100.0) == 10.0
-    assert Loading.parse("0.01g/cm^2").mg_cm2(100.0) == pytest.approx(10.0)
+    cathode = HalfCell("O3-Na0.9TMO2").working  # 4.6 g/cm³, 50 % active by volume
+    assert Loading.parse("10mg/cm2").mg_cm2(100.0, cathode) == 10.0
+    assert Loading.parse("0.01g/cm^2").mg_cm2(100.0, cathode) == pytest.approx(10.0)
     # 1.5 mAh/cm² of a 100 mAh/g cathode is 15 mg/cm²
-    assert Loading.parse("1.5mAh/cm2").mg_cm2(100.0) == pytest.approx(15.0)
+    assert Loading.parse("1.5mAh/cm2").mg_cm2(100.0, cathode) == pytest.approx(15.0)
+    # 50 µm of a coating 50 % oxide at 4.6 g/cm³: 5e-3 cm × 2.3 g/cm³ = 11.5 mg/cm²
+    assert Loading.parse("50um").mg_cm2(100.0, cathode) == pytest.approx(11.5)
+    assert Loading.parse("0.05mm").value == pytest.approx(50.0)
 
 
 def test_a_grid_is_every_combination_and_refuses_zero_points():
