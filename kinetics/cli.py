@@ -358,10 +358,14 @@ def cmd_design(args) -> int:
             r, t = o["row"], o["target"]
             basis = {v: k for k, v in BASIS_KEYS.items()}[t["basis"]]
             print(f"  optimum: N/P {o['np_ratio']:.3f} in {t['bounds'][0]:g}–{t['bounds'][1]:g} (loading "
-                  f"{o['design']['loading']}; {o['n_evaluations']} simulations): {r[t['basis']]:.1f} Wh/kg ({basis} "
+                  f"{o['loading']}; {o['n_evaluations']} simulations): {r[t['basis']]:.1f} Wh/kg ({basis} "
                   f"basis), lowest anode potential {1e3 * r['min_anode_potential_V']:.1f} mV at charge "
                   f"{t['charge_rate']} (required ≥ {1e3 * t['min_margin_V']:.1f} mV), "
                   f"{r['capacity_mAh_g_anode']:.1f} mAh/g of anode at discharge {t['discharge_rate']}")
+    for f in (o or {}).get("per_loading", []):
+        r = f["row"]
+        print(f"    loading {f['loading']}: " + (f"N/P {f['np_ratio']:.3f}, {r[o['target']['basis']]:.1f} Wh/kg"
+                                                 if r else f["status"]))
     print(f"  (rates: C = the designed cell's capacity per hour; table rows.csv, plots in {summary['output_folder']})")
     return 0
 
@@ -676,7 +680,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "Run again with the same --out to resume an interrupted sweep.")
     s.add_argument("--anode", required=True, help="an anode set, e.g. MPCC-1-ester")
     s.add_argument("--cathode", required=True, help="a cathode set, e.g. O3-Na0.9TMO2")
-    s.add_argument("--electrolyte", help="an electrolyte set replacing the anode set's (transport only)")
+    s.add_argument("--electrolyte", help="an electrolyte replacing the anode set's (transport only): "
+                   "electrolyte-NaPF6-diglyme, electrolyte-NaPF6-ester or a .json set")
     s.add_argument("--np", required=True, metavar="LIST|START:STOP:N", help="N/P ratios: 0.9,1.0,1.1 or 0.8:1.4:13")
     s.add_argument("--np-basis", default="reversible", help="what N/P counts: reversible (default) or first-cycle")
     s.add_argument("--charge-rates", metavar="LIST", help="e.g. 0.2C,1C,2C or 100mA/g (default 0.5C; C is the "

@@ -21,8 +21,8 @@ import math
 from dataclasses import dataclass, field, replace
 
 from ..cells import Balance, FullCell, HalfCell
-from ..errors import InvalidValueError
-from ..sets import convert, load
+from ..errors import InvalidValueError, UnknownNameError
+from ..sets import ParameterSet, available, convert, data_directory, load, shipped_file
 from .balance import NP_BASES, first_cycle, reversible_capacity
 from .stack import Loading, Stack, StackMass, stack_mass
 
@@ -31,6 +31,22 @@ from .stack import Loading, Stack, StackMass, stack_mass
 POROSITY_BOUNDS = (0.1, 0.8)
 #: Particle radius bounds [m]: 0.05–50 µm.
 RADIUS_BOUNDS_M = (0.05e-6, 50e-6)
+
+
+def electrolyte_set(name: str) -> ParameterSet:
+    """An electrolyte: a shipped electrolyte file by name (``electrolyte-NaPF6-diglyme``), a
+    ``.json`` path, or any set that has one."""
+    if str(name).lower().endswith(".json") or str(name).lower() in {n.lower() for n in available()}:
+        pset = load(name)
+    else:
+        try:
+            pset = load(shipped_file(name))
+        except UnknownNameError:
+            shipped = [p.stem for p in data_directory().glob("electrolyte-*.json")]
+            raise UnknownNameError("--electrolyte", name, shipped) from None
+    if not pset.names("electrolyte."):
+        raise InvalidValueError("--electrolyte", name, "a set with an electrolyte (electrolyte.* entries)")
+    return pset
 
 
 @dataclass(frozen=True)
@@ -104,9 +120,14 @@ class Design:
                 half = half.with_values(values)
             if self.electrolyte is not None:
                 half = HalfCell(model=half.model, working=half.working, electrolyte=convert.electrolyte(
-                    load(self.electrolyte)), counter=half.counter, design=half.design)
+                    electrolyte_set(self.electrolyte)), counter=half.counter, design=half.design)
             out.append(half)
         return out[0], out[1]
+
+    def window_V(self) -> tuple[float, float]:
+        """The full cell's voltage window: the cathode set's ``full_cell.*`` window, else the anode
+        half cell's (as :class:`~kinetics.cells.FullCell` chooses)."""
+        return convert.full_cell_window(load(self.cathode)) or HalfCell(self.anode, self.model, role="anode").window_V
 
     def cell(self) -> FullCell:
         """The balanced full cell (simulates each half cell once per design of it, cached)."""
@@ -120,7 +141,7 @@ class Design:
             m_c = self.loading.mg_cm2(q_c, cathode.working)
             anode = HalfCell(model=anode.model, working=anode.working.with_loading(self.np_ratio * m_c * np_c / np_a),
                              electrolyte=anode.electrolyte, counter=anode.counter, design=anode.design)
-        cell = FullCell(anode, cathode, self.np_ratio, self.model)
+        cell = FullCell(anode, cathode, self.np_ratio, self.model, window_V=self.window_V())
         b = Balance.from_reversible_capacities(cell, q_a, q_c, np_anode_mAh_g=np_a, np_cathode_mAh_g=np_c)
         return cell.with_balance(b)
 

@@ -29,7 +29,6 @@ from ..design import Design, Grid, Stack, Target, np_values, optimise_np, sweep 
 from ..design.stack import COPPER, DEFAULT_COLLECTORS, ELECTROLYTE_EXCESS, FORMATS  # noqa: E402
 from ..design.sweep import SPEC, design_of, spec_of  # noqa: E402
 from ..errors import InvalidValueError, UnknownNameError  # noqa: E402
-from ..sets import convert  # noqa: E402
 
 DEFAULT_OUT = "kinetics-design"
 #: The row keys ``--json`` promises (the tidy table has more).
@@ -60,7 +59,7 @@ def check_pairing(design: Design) -> None:
     anode, cathode = design.halves()
     lo_a, hi_a = anode.window_V
     lo_c, hi_c = cathode.window_V
-    lo, hi = convert.full_cell_window(cathode.pset) or anode.window_V
+    lo, hi = design.window_V()
     if hi_c - lo_a < hi - 1e-9:
         raise InvalidValueError("--cathode", cathode.name, f"a cathode that can charge the cell to its upper limit "
                                 f"{hi:g} V against {anode.name} (its top {hi_c:g} V minus the anode's bottom "
@@ -112,17 +111,29 @@ def run_design_study(anode: str, cathode: str, np_spec: str | Sequence[float], *
         "rows": json.loads(rows.to_json(orient="records")),
     }
     if optimise is not None:
-        # the design of the sweep's first loading, porosities and radius, at every N/P
-        o = optimise_np(design_of(base, grid.points()[0]), optimise, workers=workers, scheduler=scheduler,
-                        progress=progress)
-        summary["optimum"] = {"np_ratio": o.np_ratio, "design": design_of(base, grid.points()[0]).describe(),
-                              "status": o.status, "n_evaluations": len(o.evaluations),
-                              "target": optimise.__dict__ | {"bounds": list(optimise.bounds)},
-                              "row": json.loads(pd.Series(o.row).to_json()) if o.row else None}
+        summary["optimum"] = _optimum(base, grid, optimise, workers, scheduler, progress)
     write_atomic(folder / "rows.csv", rows.to_csv(index=False))
     write_atomic(folder / "summary.json", json.dumps(summary, indent=1, default=str))
     plots(rows, folder, f"{anode} // {cathode}")
     return summary
+
+
+def _optimum(base: Design, grid: Grid, target: Target, workers: int | None, scheduler: str | None,
+             progress: bool) -> dict[str, Any]:
+    """The N/P optimisation for each of the sweep's loadings (or coating thicknesses; the first
+    porosities and radius), and the best of them: N/P and loading optimised together over the
+    loadings given."""
+    found = []
+    for loading in grid.loading:
+        design = design_of(base, {**grid.points()[0], "loading": loading})
+        o = optimise_np(design, target, workers=workers, scheduler=scheduler, progress=progress)
+        found.append({"np_ratio": o.np_ratio, "loading": str(loading or design.describe()["loading"]),
+                      "design": design.describe(), "status": o.status, "n_evaluations": len(o.evaluations),
+                      "row": json.loads(pd.Series(o.row).to_json()) if o.row else None})
+    feasible = [f for f in found if f["row"] is not None]
+    best = max(feasible, key=lambda f: f["row"][target.basis]) if feasible else found[0]
+    return best | {"target": target.__dict__ | {"bounds": list(target.bounds)},
+                   "per_loading": found if len(found) > 1 else []}
 
 
 def _folder(out: str | None, base: Design, grid: Grid) -> Path:

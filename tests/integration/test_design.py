@@ -142,3 +142,9 @@ def test_kinetics_design_json_rows_and_files(tmp_path, capsys):
     assert all(r["plating"] for r in below)
     for name in ("rows.csv", "summary.json", "energy_and_margin_vs_np.png", "heatmap_energy.png", "ragone.png"):
         assert (tmp_path / "d" / name).exists(), name
+
+
+def test_another_electrolyte_changes_the_transport_and_keeps_the_full_cell_window():
+    cell = Design("MPCC-1-ester", electrolyte="electrolyte-NaPF6-diglyme").cell()
+    assert "diglyme" in cell.electrolyte.name
+    assert cell.window_V == Design().window_V() != cell.anode_half.window_V

@@ -31,6 +31,7 @@ BASE = ["design", "--anode", "MPCC-1-ester", "--cathode", "O3-Na0.9TMO2", "--qui
     (("--np", "1.0", "--loading", "900um"), "--loading"),
     (("--np", "1.0", "--electrolyte-excess", "0.5"), "electrolyte excess"),
     (("--np", "1.0", "--sides", "triple"), "--sides"),
+    (("--np", "1.0", "--electrolyte", "water"), "--electrolyte"),
     (("--np", "1.0", "--anode-porosity", "0.95"), "anode porosity"),
     (("--np", "1.0", "--cathode-porosity", "0.01"), "cathode porosity"),
     (("--np", "1.0", "--particle-radius", "500"), "particle radius"),
