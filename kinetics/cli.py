@@ -366,6 +366,8 @@ def cmd_design(args) -> int:
         r = f["row"]
         print(f"    loading {f['loading']}: " + (f"N/P {f['np_ratio']:.3f}, {r[o['target']['basis']]:.1f} Wh/kg"
                                                  if r else f["status"]))
+    for note in summary["notes"]:
+        print(f"  note: {note}")
     print(f"  (rates: C = the designed cell's capacity per hour; table rows.csv, plots in {summary['output_folder']})")
     return 0
 

@@ -154,6 +154,21 @@ class Design:
         stack = self.stack.with_separator_of(d.separator_thickness_m, d.separator_porosity)
         return stack_mass(anode, cathode, stack, d.area_cm2)
 
+    def caveats(self) -> list[str]:
+        """What the sets say about how far per-gram figures can be trusted: a loading fitted to a
+        cell's voltage together with the specific capacity (ampere-hours identifiable, grams not)."""
+        fitted: dict[str, list[str]] = {}
+        for role, name in (("anode", self.anode), ("cathode", self.cathode)):
+            key = f"{role}.{convert.COATING_FIELDS['loading_mg_cm2']}"
+            pset = load(name)
+            if key in pset and pset.entry(key).kind == "fitted":
+                fitted.setdefault(name, []).append(role)
+        return [f"{name}: the {' and '.join(roles)} loading{'s are' if len(roles) > 1 else ' is'} fitted to a cell's "
+                "voltage together with the specific capacity (only their product, the areal capacity, is "
+                "identified): this design's figures per gram, per kg and per litre, and an 18650's capacity (its "
+                "roll length follows the thickness), are not meaningful; areal capacities and volts are"
+                for name, roles in fitted.items()]
+
     def describe(self) -> dict:
         """The design as plain values (JSON)."""
         s = self.stack

@@ -109,6 +109,7 @@ def run_design_study(anode: str, cathode: str, np_spec: str | Sequence[float], *
         "n_designs_built": result.n_designs, "n_resumed": result.n_resumed, "where": result.where,
         "wall_time_s": result.wall_time_s, "n_errors": int(rows["error"].notna().sum()),
         "rows": json.loads(rows.to_json(orient="records")),
+        "notes": base.caveats(),
     }
     if optimise is not None:
         summary["optimum"] = _optimum(base, grid, optimise, workers, scheduler, progress)

@@ -125,3 +125,8 @@ def test_equilibrium_energy_of_linear_potentials():
     assert e.energy_Wh == pytest.approx(e.capacity_Ah * (4.0 + 2.5) / 2, rel=1e-9)
     with pytest.raises(InvalidValueError, match="voltage limit"):
         equilibrium(U_a, U_c, Q_a, Q_c, Q_Na, (2.5, 6.0))
+
+
+def test_a_design_of_fitted_loadings_says_its_per_gram_figures_are_not_meaningful():
+    assert Design("hakadi-18650", "hakadi-18650").caveats()  # loadings fitted to unit-less 18650 files
+    assert Design("MPCC-1-ester", "O3-Na0.9TMO2").caveats() == []
