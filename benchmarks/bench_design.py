@@ -32,7 +32,7 @@ import numpy as np
 import pybamm
 from kinetics.design import Design, Grid, sweep
 from kinetics.design.sweep import current_A
-from kinetics.engine import build, make_solver
+from kinetics.engine import build, make_solver, names
 nps = tuple(round(0.85 + 0.5 * k / (n_np - 1), 4) for k in range(n_np))
 rates = tuple(f"{0.2 + 2.8 * k / (n_rate - 1):.3g}C" for k in range(n_rate))
 grid = Grid(np_ratio=nps, charge_rate=rates, discharge_rate=("0.5C",))
@@ -46,16 +46,16 @@ if which == "PyBaMM loop":
         mass = base.with_(np_ratio=p["np_ratio"]).mass(cell)
         lo, hi = cell.window_V
         b = build(cell)
-        out = ["Time [s]", "Voltage [V]", "Current [A]", "Discharge capacity [A.h]",
-               "Negative electrode surface potential difference [V]"]
+        anode_potential = names.electrode_potential_variable(names.slot("full", "anode"))
+        out = [*(names.VARIABLES[k] for k in ("time", "voltage", "current", "charge")), anode_potential]
         ic, idis = current_A(p["charge_rate"], cell, mass), current_A(p["discharge_rate"], cell, mass)
         experiment = pybamm.Experiment([(pybamm.step.current(-ic, termination=f"> {hi} V"),
                                          pybamm.step.current(idis, termination=f"< {lo} V"))])
         sim = pybamm.Simulation(b.model, parameter_values=b.parameter_values, experiment=experiment,
                                 solver=make_solver(out))
         sol = sim.solve()
-        q = sol.cycles[-1].steps[1]["Discharge capacity [A.h]"].entries
-        u = sol.cycles[-1].steps[0]["Negative electrode surface potential difference [V]"].entries
+        q = sol.cycles[-1].steps[1][names.VARIABLES["charge"]].entries
+        u = sol.cycles[-1].steps[0][anode_potential].entries
         rows.append({"np_ratio": p["np_ratio"], "charge_rate": p["charge_rate"],
                      "capacity_mAh_g_anode": float(q[-1] - q[0]) * 1e6 / cell.anode_mass_mg,
                      "min_anode_potential_V": float(np.min(u))})

@@ -32,7 +32,6 @@ from .cells import BALANCE_NAMES, FullCell, cell_of
 from .design.optimise import BASES as BASIS_KEYS
 from .design.optimise import Target
 from .design.stack import ELECTROLYTE_EXCESS
-from .design.sweep import np_values
 from .errors import Interrupted, InvalidValueError, KineticsError, RunFailedError, SimulationWarning
 from .fitting import fit, make_parameters, predict
 from .fitting.fit import check_data
@@ -300,10 +299,10 @@ def cmd_simulate_cv(args) -> int:
     return 0
 
 
-def _np_bounds(text: str | None) -> tuple[float, float]:
-    """``--np-bounds LOW:HIGH``."""
+def _np_bounds(text: str | None) -> tuple[float, float] | None:
+    """``--np-bounds LOW:HIGH`` (None: the sweep's N/P range)."""
     if text is None:
-        return (0.8, 1.5)
+        return None
     low, sep, high = text.partition(":")
     if not sep:
         raise InvalidValueError("--np-bounds", text, "LOW:HIGH, e.g. 0.8:1.5")
@@ -313,14 +312,9 @@ def _np_bounds(text: str | None) -> tuple[float, float]:
 def cmd_design(args) -> int:
     optimise = None
     if args.optimise:
-        charges = [r for r in (args.charge_rates or "0.5C").split(",") if r.strip()]
-        discharges = [r for r in (args.discharge_rates or "0.5C").split(",") if r.strip()]
-        nps = np_values(args.np)
-        lo, hi = _np_bounds(args.np_bounds) if args.np_bounds or min(nps) == max(nps) else (min(nps), max(nps))
-        optimise = Target(charge_rate=args.optimise_charge or charges[-1],
-                          discharge_rate=args.optimise_discharge or discharges[0],
+        optimise = Target(charge_rate=args.optimise_charge, discharge_rate=args.optimise_discharge,
                           min_margin_V=args.min_margin_mV * 1e-3, min_capacity_mAh_g=args.min_capacity,
-                          basis=BASIS_KEYS[args.basis], bounds=(lo, hi))
+                          basis=BASIS_KEYS[args.basis], bounds=_np_bounds(args.np_bounds))
     summary = run_design_study(args.anode, args.cathode, args.np, np_basis=args.np_basis, electrolyte=args.electrolyte,
                                charge_rates=args.charge_rates, discharge_rates=args.discharge_rates,
                                loadings=args.loading, fmt=args.format, temperatures_C=args.temperatures,

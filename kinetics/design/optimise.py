@@ -16,7 +16,7 @@ and a bounded Brent search maximises E inside. Every evaluation is one simulated
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scipy.optimize import brentq, minimize_scalar
 
@@ -31,26 +31,36 @@ NP_TOLERANCE = 5e-3  # N/P is built to this precision at best
 
 @dataclass(frozen=True)
 class Target:
-    """What the optimisation asks (see the module docstring)."""
+    """What the optimisation asks (see the module docstring). ``charge_rate``, ``discharge_rate``
+    and ``bounds`` left None come from a sweep's grid (:meth:`resolved`): its fastest (last) charge
+    rate, its first discharge rate and its N/P range; without a grid 1C, 0.5C and 0.8–1.5."""
 
-    charge_rate: str = "1C"
-    discharge_rate: str = "0.5C"
+    charge_rate: str | None = None
+    discharge_rate: str | None = None
     min_margin_V: float = 0.0
     min_capacity_mAh_g: float | None = None
     basis: str = "energy_density_Wh_kg"
-    bounds: tuple[float, float] = (0.8, 1.5)
+    bounds: tuple[float, float] | None = None
     scan: int = 8
 
     def __post_init__(self):
         if self.basis not in BASES.values():
             raise InvalidValueError("energy basis", self.basis, " or ".join(BASES.values()))
-        lo, hi = self.bounds
+        lo, hi = self.bounds or (0.8, 1.5)
         if not (0 < lo < hi):
             raise InvalidValueError("N/P bounds", self.bounds, "0 < lower < upper")
         if not (math.isfinite(self.min_margin_V) and -0.5 <= self.min_margin_V <= 0.5):
             raise InvalidValueError("minimum plating margin", self.min_margin_V, "−0.5 to 0.5 V")
         if self.scan < 3:
             raise InvalidValueError("scan points", self.scan, "at least 3")
+
+    def resolved(self, grid: Grid | None = None) -> Target:
+        """This target with its unset rates and bounds taken from ``grid`` (see the class)."""
+        nps = grid.np_ratio if grid is not None else ()
+        span = (min(nps), max(nps)) if len(set(nps)) > 1 else (0.8, 1.5)
+        return replace(self, charge_rate=self.charge_rate or (grid.charge_rate[-1] if grid else "1C"),
+                       discharge_rate=self.discharge_rate or (grid.discharge_rate[0] if grid else "0.5C"),
+                       bounds=self.bounds or span)
 
 
 @dataclass
@@ -66,6 +76,7 @@ class Optimum:
 def optimise_np(base: Design, target: Target, workers: int | None = None, scheduler: str | None = None,
                 progress: bool = False) -> Optimum:
     """Maximise ``target.basis`` over N/P in ``target.bounds`` (see the module docstring)."""
+    target = target.resolved()
     lo, hi = target.bounds
     scan = [lo + (hi - lo) * k / (target.scan - 1) for k in range(target.scan)]
     grid = Grid(np_ratio=tuple(scan), charge_rate=(target.charge_rate,), discharge_rate=(target.discharge_rate,))
@@ -75,9 +86,7 @@ def optimise_np(base: Design, target: Target, workers: int | None = None, schedu
     def at(np_ratio: float) -> dict:
         key = round(float(np_ratio), 6)
         if key not in rows:
-            point = {"np_ratio": key, "loading": None, "anode_porosity": None, "cathode_porosity": None,
-                     "anode_particle_radius_m": None, "charge_rate": target.charge_rate,
-                     "discharge_rate": target.discharge_rate, "temperature_K": None}
+            point = replace(grid, np_ratio=(key,)).points()[0]
             design = base.with_(np_ratio=key)
             cell = design.cell()
             rows[key] = run_design(DesignTask(cell, design.mass(cell), [point]))[0]

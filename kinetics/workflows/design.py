@@ -124,6 +124,7 @@ def _optimum(base: Design, grid: Grid, target: Target, workers: int | None, sche
     """The N/P optimisation for each of the sweep's loadings (or coating thicknesses; the first
     porosities and radius), and the best of them: N/P and loading optimised together over the
     loadings given."""
+    target = target.resolved(grid)
     found = []
     for loading in grid.loading:
         design = design_of(base, {**grid.points()[0], "loading": loading})
