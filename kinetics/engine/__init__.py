@@ -10,8 +10,8 @@ sensitivities) and ``pybamm_sets`` (``pybamm:<name>`` parameter sets, registered
 from . import pybamm_sets  # noqa: F401  (registers the "pybamm:" prefix of kinetics.sets.load)
 from .build import HEADROOM, INITIAL_FRACTION_INPUT, BuiltModel, build, input_names
 from .replay import Replayer, ReplayOutput, SweepLeg, SweepOutput, SweepReplayer
-from .solve import SOLVER_SETTINGS, ChunkRun, CycleSkipping, Engine, StepSeries, make_solver
+from .solve import SOLVER_SETTINGS, ChunkRun, CycleSkipping, Engine, StepSeries, clear_built, make_solver
 
 __all__ = ["HEADROOM", "INITIAL_FRACTION_INPUT", "SOLVER_SETTINGS", "BuiltModel", "ChunkRun", "CycleSkipping", "Engine",
-           "ReplayOutput",
-           "Replayer", "StepSeries", "SweepLeg", "SweepOutput", "SweepReplayer", "build", "input_names", "make_solver"]
+           "ReplayOutput", "Replayer", "StepSeries", "SweepLeg", "SweepOutput", "SweepReplayer", "build", "clear_built",
+           "input_names", "make_solver"]

@@ -271,6 +271,11 @@ def voltage_termination(limit_V: float, falling: bool) -> str:
     return f"{'<' if falling else '>'}{limit_V} V"
 
 
+#: The input parameter PyBaMM's experiments set to each step's start time [s] (a step's value
+#: that is a function of time reads its own time as ``pybamm.t`` minus this).
+START_TIME_INPUT = "start time"
+
+
 def current_termination(current_A: float) -> str:
     """PyBaMM's termination string of a voltage hold that ends when |I| falls below ``current_A``."""
     return f"<{current_A * 1e3:.9f} mA"

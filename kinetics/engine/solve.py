@@ -8,13 +8,22 @@ a repeat block), each chunk a PyBaMM experiment of one cycle that starts from th
 the one before. :meth:`Engine.iter_run` yields every chunk's raw series as soon as it is solved,
 so that a long run keeps only what its consumer keeps (memory stays flat), a run interrupted with
 Ctrl-C keeps every completed chunk, and a sweep that starts "where the cell is" reads that
-potential from the state it starts from. Distinct chunks are discretised once and re-used.
+potential from the state it starts from.
+
+Build once (issue 16): every number that varies between steps of one kind is an input parameter
+(:mod:`kinetics.engine.steps`), so a chunk's PyBaMM simulation is built, discretised and compiled
+once per *structure* (the kinds, limits and temperatures of its steps) and re-used for every
+chunk of that structure, whatever its currents, voltages, durations and sampling; and engines of
+equal cells (the same typed parts, model, inputs, start and ageing) share their built model and
+simulations within a process (:func:`clear_built`), so a study's balance half cell and its rate
+test are built once.
 """
 
 from __future__ import annotations
 
 import time
 import warnings
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,7 +45,7 @@ from .names import (
     electrode_potential_variable,
     surface_potential_variable,
 )
-from .steps import Translation
+from .steps import Piece, Translation
 
 SOLVER_SETTINGS = {"rtol": 1e-6, "atol": 1e-6}
 #: IDAS's consistent-initial-condition solve may search longer than its defaults (5 line-search
@@ -137,8 +146,8 @@ class Engine:
     def __init__(self, cell: HalfCell | FullCell, inputs: Sequence[str] = (), start: str = "desodiated",
                  ageing: bool = False):
         self.cell = cell
-        self.built: BuiltModel = build(cell, inputs, start=start, ageing=ageing)
-        self._sims: dict = {}
+        self.built: BuiltModel
+        self.built, self._sims = _shared(cell, tuple(inputs), start, ageing)
         self._c_true = dict(self.built.true_concentration)
         ref = self.reference_electrode
         self.translation = Translation(cell.kind, cell.current_A, self.mA_g_of, ref.material.ocp.total_capacity_mAh_g)
@@ -225,18 +234,21 @@ class Engine:
                 bar.status(", ".join(f"{s.direction} {s.label}".strip() for s in chunk.steps))
                 t0 = time.perf_counter()
                 start = _Start(self, state)
-                pieces, owners = [], []
+                pieces: list[Piece] = []
+                owners: list[int] = []
                 for k, step in enumerate(chunk.steps):
-                    key = (id(step), start.voltage_V if isinstance(step, Sweep) else None)
+                    key = (id(step), len(pieces), start.voltage_V if isinstance(step, Sweep) else None)
                     if key not in translated:  # a repeat block's steps are translated once
-                        translated[key] = (step, self.translation.steps(step, key[1]))
+                        translated[key] = (step, self.translation.steps(step, key[2], len(pieces)))
                     pieces += translated[key][1]
                     owners += [k] * len(translated[key][1])
+                step_inputs = {n: v for p in pieces for n, v in p.inputs.items()}
                 failure, solution = None, None
                 with warnings.catch_warnings(), _quiet_pybamm():
                     warnings.simplefilter("ignore")
                     try:
-                        solution = self._simulation(pieces, chunk).solve(starting_solution=state, inputs=all_inputs)
+                        solution = self._simulation(pieces, chunk).solve(starting_solution=state,
+                                                                         inputs={**all_inputs, **step_inputs})
                     except pybamm.SolverError as e:
                         failure = str(e).splitlines()[0]
                 series = self._series(solution, 0 if state is None else 1, start, owners, len(chunk.steps))
@@ -254,15 +266,23 @@ class Engine:
                     if skipper is not None:
                         state = skipper.after(chunk, state)
 
-    def _simulation(self, pieces: list, chunk: Chunk) -> pybamm.Simulation:
-        key = tuple(repr(p) for p in pieces)
+    def _simulation(self, pieces: list[Piece], chunk: Chunk) -> pybamm.Simulation:
+        """The simulation of a chunk: built once per structure of its pieces and solver step
+        bound, then given each chunk's experiment. PyBaMM builds an experiment's models from
+        its steps' kinds, values, limits and temperatures (their ``basic_repr``) and reads the
+        durations and sampling periods when it solves; the values and limits are input
+        parameters here, so a chunk of the same structure runs on the built models as they are."""
+        sweeps = [s.period_s() for s in chunk.steps if isinstance(s, Sweep)]
+        max_step = min(sweeps) / 8 if sweeps else None
+        key = (tuple(p.structure for p in pieces), max_step)
+        experiment = pybamm.Experiment([tuple(p.step for p in pieces)])
         sim = self._sims.get(key)
-        if sim is None:  # the same chunk again re-uses the built, discretised model
-            sweeps = [s.period_s() for s in chunk.steps if isinstance(s, Sweep)]
+        if sim is None:
             sim = pybamm.Simulation(self.built.model, parameter_values=self.built.parameter_values,
-                                    experiment=pybamm.Experiment([tuple(pieces)]),
-                                    solver=make_solver(self.output_variables(), min(sweeps) / 8 if sweeps else None))
+                                    experiment=experiment, solver=make_solver(self.output_variables(), max_step))
             self._sims[key] = sim
+        else:
+            sim.experiment = experiment
         return sim
 
     def _series(self, solution, offset: int, start: _Start, owners: list[int], n_steps: int) -> list[StepSeries]:
@@ -337,6 +357,39 @@ class Engine:
         if isinstance(self.cell, HalfCell):
             return {self.cell.role: self.cell.working}
         return {"anode": self.cell.anode_electrode, "cathode": self.cell.cathode_electrode}
+
+
+#: How many built cells a process keeps (each a PyBaMM model, its simulations and compiled
+#: functions: some MB to tens of MB).
+MAX_SHARED = 8
+_SHARED: OrderedDict = OrderedDict()
+
+
+def _identity(cell: HalfCell | FullCell) -> str:
+    """Everything building ``cell`` reads: its typed parts (frozen dataclasses whose repr shows
+    every field), model and window, and a full cell's balance."""
+    if isinstance(cell, HalfCell):
+        return repr(("half", cell.model, cell.parts))
+    return repr(("full", cell.model, cell.anode_half.parts, cell.cathode_half.parts, cell.window_V, cell.balance))
+
+
+def _shared(cell: HalfCell | FullCell, inputs: tuple[str, ...], start: str, ageing: bool):
+    """The built model and the simulations of ``cell``, shared by engines of equal cells (least
+    recently used ones dropped beyond :data:`MAX_SHARED`)."""
+    key = (_identity(cell), tuple(sorted(set(inputs))), start, ageing)
+    if key in _SHARED:
+        _SHARED.move_to_end(key)
+        return _SHARED[key]
+    built = build(cell, inputs, start=start, ageing=ageing)
+    _SHARED[key] = (built, {})
+    while len(_SHARED) > MAX_SHARED:
+        _SHARED.popitem(last=False)
+    return _SHARED[key]
+
+
+def clear_built() -> None:
+    """Forget the built models this process shares between engines."""
+    _SHARED.clear()
 
 
 @dataclass(frozen=True)

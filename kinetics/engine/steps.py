@@ -6,11 +6,21 @@ breakpoints 0.7–1.0 s), so that no kink of V(t) falls inside a solver step; th
 bounds the solver's internal step to an eighth of the sweep's sampling period, since outputs
 between internal steps are interpolated (unbounded, the SPM's output lagged the programmed
 voltage by up to 36 mV at 0.05 mV/s; bounded, by 0.36 mV).
+
+Every number that varies between steps of one kind (a current, a held voltage, a voltage or
+current limit, a sweep leg's start and slope) is a PyBaMM input parameter named by the piece's
+position in its chunk (:func:`value_input`, :func:`limit_input`), with its value in
+:attr:`Piece.inputs`. Steps that differ only in those numbers, their durations and their
+sampling then have one :attr:`Piece.structure`, and the engine solves them all with one built,
+discretised and compiled model (issue 16, "build once"; PyBaMM reads durations and sampling
+periods when it solves, not when it builds).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,6 +31,66 @@ from . import names
 
 #: A current step's time bound: this many times the time to pass the electrode's whole capacity.
 TIME_BOUND_FACTOR = 1.6
+
+
+def value_input(k: int) -> str:
+    """Input parameter of piece k's value: a current [A, PyBaMM's sign], a held voltage [V], a
+    sweep leg's starting voltage [V]."""
+    return f"hc-kinetics piece {k} value"
+
+
+def limit_input(k: int) -> str:
+    """Input parameter of piece k's limit: a voltage [V] or current [A] that ends it, or a sweep
+    leg's slope [V/s]."""
+    return f"hc-kinetics piece {k} limit"
+
+
+def falling_input(k: int) -> str:
+    """Input parameter of piece k's direction to its voltage limit: +1 falling, −1 rising."""
+    return f"hc-kinetics piece {k} falls"
+
+
+class VoltageLimit(pybamm.step.BaseTermination):
+    """Piece k ends when the cell voltage reaches the input :func:`limit_input` (k) from the side
+    it starts on: the event s·(V − V_lim) with s = :func:`falling_input` (k) (+1 for a voltage
+    that falls to its limit, −1 for one that rises), positive until the limit is reached. With
+    the direction an input too, sodiation and desodiation steps share one built model (PyBaMM's
+    own voltage termination fixes the direction when the model is built)."""
+
+    def __init__(self, k: int):
+        super().__init__(pybamm.InputParameter(limit_input(k)))
+        self.falls = pybamm.InputParameter(falling_input(k))
+
+    def get_event_name(self, step) -> str:
+        return f"Voltage reaches {self.value.name} [V] [experiment]"
+
+    def get_event_expression(self, variables, step):
+        return self.falls * (variables[names.VARIABLES["voltage"]] - self.value)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One PyBaMM step of a chunk and the values of its input parameters.
+
+    Attributes
+    ----------
+    step : pybamm.step.BaseStep
+    inputs : dict
+        :func:`value_input` / :func:`limit_input` → value.
+    structure : tuple
+        What decides the built model: PyBaMM's ``basic_repr`` (kind, input names, termination
+        kinds, temperature), and for a drive a digest of its table or its function itself (a
+        table's printed form is abbreviated by numpy and cannot tell two tables apart; the
+        function is kept, not its ``id``, which a new function could reuse once it is freed).
+    """
+
+    step: Any
+    inputs: dict[str, float] = field(default_factory=dict)
+    structure: tuple = ()
+
+
+def _piece(step: Any, inputs: dict[str, float] | None = None, identity: Any = None) -> Piece:
+    return Piece(step, inputs or {}, (step.basic_repr(), identity))
 
 
 class Translation:
@@ -45,51 +115,67 @@ class Translation:
     def time_bound_s(self, mA_g: float) -> float:
         return TIME_BOUND_FACTOR * self.capacity_mAh_g / mA_g * 3600.0
 
-    def steps(self, step: StepKind, start_V: float | None = None) -> list[Any]:
-        """The PyBaMM steps of one step (a CC-CV gives two). ``start_V`` is where a sweep
-        without its own start begins."""
+    def steps(self, step: StepKind, start_V: float | None = None, first: int = 0) -> list[Piece]:
+        """The PyBaMM pieces of one step (a CC-CV gives two), numbered from ``first`` within its
+        chunk. ``start_V`` is where a sweep without its own start begins."""
         if isinstance(step, Hold):
-            return [self._hold(step)]
+            return [self._hold(step, first)]
         if isinstance(step, Sweep):
-            return self._sweep(step, start_V)
+            return self._sweep(step, start_V, first)
         if isinstance(step, Drive):
             return [self._drive(step)]
         if step.direction == "rest":
             seconds = step.duration_h * 3600.0
-            return [pybamm.step.rest(seconds, period=step.sample_period_s or max(seconds / 100.0, 1.0),
-                                     **_temperature(step))]
+            return [_piece(pybamm.step.rest(seconds, period=step.sample_period_s or max(seconds / 100.0, 1.0),
+                                            **_temperature(step)))]
         i_mA_g = self.mA_g_of(step.current)
         sign = names.current_sign(self.cell_kind, step.direction)
         t_max = step.duration_h * 3600.0 if step.duration_h else self.time_bound_s(i_mA_g)
-        term = ([names.voltage_termination(step.limit_V, voltage_falls(self.cell_kind, step.direction))]
-                if step.limit_V is not None else None)
         period = step.sample_period_s or t_max / 400.0
-        out = [pybamm.step.current(sign * self.amperes(i_mA_g), termination=term, duration=t_max, period=period,
-                                   **_temperature(step))]
+        inputs = {value_input(first): sign * self.amperes(i_mA_g)}
+        term = None
+        if step.limit_V is not None:
+            inputs |= {limit_input(first): float(step.limit_V),
+                       falling_input(first): 1.0 if voltage_falls(self.cell_kind, step.direction) else -1.0}
+            term = [VoltageLimit(first)]
+        out = [_piece(pybamm.step.current(pybamm.InputParameter(value_input(first)), termination=term, duration=t_max,
+                                          period=period, **_temperature(step)), inputs)]
         if step.hold_until_mA_g is not None:
-            out.append(pybamm.step.voltage(step.limit_V, duration=t_max, period=period,
-                                           termination=names.current_termination(self.amperes(step.hold_until_mA_g)),
-                                           **_temperature(step)))
+            k = first + 1
+            out.append(_piece(pybamm.step.voltage(pybamm.InputParameter(value_input(k)), duration=t_max,
+                                                  period=period, termination=_current_limit(k),
+                                                  **_temperature(step)),
+                              {value_input(k): float(step.limit_V),
+                               limit_input(k): self.amperes(step.hold_until_mA_g)}))
         return out
 
-    def _hold(self, step: Hold) -> Any:
+    def _hold(self, step: Hold, k: int) -> Piece:
         t_max = (step.duration_h * 3600.0 if step.duration_h
                  else self.time_bound_s(step.until_mA_g))
-        term = None if step.until_mA_g is None else names.current_termination(self.amperes(step.until_mA_g))
-        return pybamm.step.voltage(step.voltage_V, termination=term, duration=t_max,
-                                   period=step.sample_period_s or t_max / 400.0, **_temperature(step))
+        inputs = {value_input(k): float(step.voltage_V)}
+        term = None
+        if step.until_mA_g is not None:
+            inputs[limit_input(k)] = self.amperes(step.until_mA_g)
+            term = _current_limit(k)
+        return _piece(pybamm.step.voltage(pybamm.InputParameter(value_input(k)), termination=term, duration=t_max,
+                                          period=step.sample_period_s or t_max / 400.0, **_temperature(step)),
+                      inputs)
 
-    def _sweep(self, step: Sweep, start_V: float | None) -> list[Any]:
+    def _sweep(self, step: Sweep, start_V: float | None, first: int) -> list[Piece]:
         t_bp, V_bp = step.breakpoints(step.start_V if step.start_V is not None else start_V)
         legs = []
-        for k in range(len(t_bp) - 1):
-            V0, slope = float(V_bp[k]), float((V_bp[k + 1] - V_bp[k]) / (t_bp[k + 1] - t_bp[k]))
-            duration = float(t_bp[k + 1] - t_bp[k])
-            legs.append(pybamm.step.voltage(_Ramp(V0, slope), duration=duration,
-                                            period=min(step.period_s(), duration / 10), **_temperature(step)))
+        for j in range(len(t_bp) - 1):
+            k = first + j
+            V0, slope = float(V_bp[j]), float((V_bp[j + 1] - V_bp[j]) / (t_bp[j + 1] - t_bp[j]))
+            duration = float(t_bp[j + 1] - t_bp[j])
+            ramp = (pybamm.InputParameter(value_input(k)) + pybamm.InputParameter(limit_input(k))
+                    * (pybamm.t - pybamm.InputParameter(names.START_TIME_INPUT)))
+            legs.append(_piece(pybamm.step.voltage(ramp, duration=duration, period=min(step.period_s(), duration / 10),
+                                                   **_temperature(step)),
+                               {value_input(k): V0, limit_input(k): slope}))
         return legs
 
-    def _drive(self, step: Drive) -> Any:
+    def _drive(self, step: Drive) -> Piece:
         seconds = step.duration_h * 3600.0
         period = step.sample_period_s or seconds / 400.0
         term = None
@@ -105,28 +191,22 @@ class Translation:
         if step.table is not None:
             t, v = step.table
             value: Any = np.column_stack([t, scale * v])
+            identity: Any = hashlib.sha256(np.ascontiguousarray(value, float).tobytes()).hexdigest()
         else:
             f = step.function
 
             def value(t):
                 return scale * f(t)
-        return factory(value, duration=seconds, termination=term, period=period, **_temperature(step))
+            identity = (f, scale)
+        return _piece(factory(value, duration=seconds, termination=term, period=period, **_temperature(step)),
+                      identity=identity)
+
+
+def _current_limit(k: int) -> list:
+    """A voltage hold's end: the current falls below the input :func:`limit_input` (k) [A]."""
+    return [pybamm.step.CurrentTermination(pybamm.InputParameter(limit_input(k)), operator="<")]
 
 
 def _temperature(step: StepKind) -> dict:
     """PyBaMM's per-step ambient temperature (isothermal models: the cell's temperature)."""
     return {} if step.temperature_K is None else {"temperature": float(step.temperature_K)}
-
-
-class _Ramp:
-    """V(t) = V0 + slope·t [V, t in s from the step's start]; a number for a number (PyBaMM checks
-    the value at t = 0), an expression for PyBaMM's time symbol."""
-
-    def __init__(self, V0: float, slope_V_s: float):
-        self.V0, self.slope = V0, slope_V_s
-
-    def __call__(self, t):
-        return self.V0 + self.slope * t
-
-    def __repr__(self) -> str:  # part of the step's identity (a solved chunk is re-used by it)
-        return f"Ramp({self.V0!r} V, {self.slope!r} V/s)"
