@@ -23,42 +23,72 @@ line naming the field, the value and what is allowed.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import re
 import sys
 import warnings
 
+from . import _cache
 from .cells import BALANCE_NAMES, FullCell, cell_of
 from .design.optimise import BASES as BASIS_KEYS
 from .design.optimise import Target
 from .design.stack import ELECTROLYTE_EXCESS
 from .errors import Interrupted, InvalidValueError, KineticsError, RunFailedError, SimulationWarning
-from .fitting import fit, make_parameters, predict
-from .fitting.fit import check_data
-from .fitting.full_cell import balance_start
-from .fitting.parameters import default_bounds, expand
-from .fitting.report import text_report, write_outputs
-from .io.gcd import read_gcd
 from .progress import remembered_interrupts
 from .sets import available, describe, load
 from .units import convert
-from .validation import counts, first_cycle, retention, run_calibration, stored_values, validate
-from .validation.calibrate import write as write_calibration
-from .validation.compare import STATUSES, format_table, rows_as_json
-from .workflows import (
-    Study,
-    load_study,
-    print_table,
-    run_cv,
-    run_cycle,
-    run_design_study,
-    run_fit_ocp,
-    run_fit_ocv,
-    run_gitt,
-    run_simulate_cv,
-    run_study,
-)
+from .validation.compare import STATUSES
 from .workflows.design import DEFAULT_OUT as DEFAULT_DESIGN_OUT
+from .workflows.study import Study, load_study, print_table, run_study
+
+
+def _later(module: str, name: str):
+    """``module.name``, imported when it is first called: a command imports only what it runs
+    (fitting, the file readers, validation and the other workflows cost about a second of
+    imports that ``kinetics simulate`` does not need)."""
+    def call(*args, **kwargs):
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+class _LaterModule:
+    """A module imported when one of its attributes is first used."""
+
+    def __init__(self, module: str):
+        self._module = module
+
+    def __getattr__(self, name: str):
+        return getattr(importlib.import_module(self._module), name)
+
+
+fit = _later("kinetics.fitting.fit", "fit")
+predict = _later("kinetics.fitting.fit", "predict")
+check_data = _later("kinetics.fitting.fit", "check_data")
+make_parameters = _later("kinetics.fitting.parameters", "make_parameters")
+default_bounds = _later("kinetics.fitting.parameters", "default_bounds")
+expand = _later("kinetics.fitting.parameters", "expand")
+balance_start = _later("kinetics.fitting.full_cell", "balance_start")
+text_report = _later("kinetics.fitting.report", "text_report")
+write_outputs = _later("kinetics.fitting.report", "write_outputs")
+read_gcd = _later("kinetics.io.gcd", "read_gcd")
+counts = _later("kinetics.validation.compare", "counts")
+validate = _later("kinetics.validation.compare", "validate")
+format_table = _later("kinetics.validation.compare", "format_table")
+rows_as_json = _later("kinetics.validation.compare", "rows_as_json")
+run_calibration = _later("kinetics.validation.calibrate", "run_calibration")
+stored_values = _later("kinetics.validation.calibrate", "stored_values")
+write_calibration = _later("kinetics.validation.calibrate", "write")
+run_cv = _later("kinetics.workflows.cv", "run_cv")
+run_simulate_cv = _later("kinetics.workflows.cv", "run_simulate_cv")
+run_cycle = _later("kinetics.workflows.cycle", "run_cycle")
+run_design_study = _later("kinetics.workflows.design", "run_design_study")
+run_fit_ocp = _later("kinetics.workflows.fit_ocp", "run_fit_ocp")
+run_fit_ocv = _later("kinetics.workflows.fit_ocv", "run_fit_ocv")
+run_gitt = _later("kinetics.workflows.gitt", "run_gitt")
+first_cycle = _LaterModule("kinetics.validation.first_cycle")
+retention = _LaterModule("kinetics.validation.retention")
 
 
 def _print_json(obj) -> None:
@@ -86,6 +116,22 @@ def cmd_parameter_sets(args) -> int:
     for name, desc in sets.items():
         print(f"{name:16s} {desc}")
     print("pybamm:<name>    any PyBaMM built-in set, e.g. pybamm:Chayambuka2022")
+    return 0
+
+
+def cmd_cache(args) -> int:
+    where = _cache.root()
+    if args.action == "clear":
+        _cache.clear()
+    files = [f for f in where.rglob("*") if f.is_file()] if where.is_dir() else []
+    summary = {"cache_folder": str(where), "enabled": not _cache.disabled(), "files": len(files),
+               "size_MB": round(sum(f.stat().st_size for f in files) / 1e6, 3)}
+    if args.json:
+        _print_json(summary)
+    else:
+        state = "on" if summary["enabled"] else f"off ({_cache.OFF_VARIABLE} is set)"
+        done = "cleared, " if args.action == "clear" else ""
+        print(f"cache {state}: {where} ({done}{summary['files']} files, {summary['size_MB']:g} MB)")
     return 0
 
 
@@ -794,6 +840,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also move these set parameters (comma-separated; checked for identifiability, not written)")
     s.add_argument("--quiet", action="store_true")
     s.set_defaults(func=cmd_calibrate)
+
+    s = sub.add_parser("cache", help="where the cache of compiled models and unit definitions is; clear it")
+    s.add_argument("action", choices=["show", "clear"], nargs="?", default="show")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_cache)
     return p
 
 

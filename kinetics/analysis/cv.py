@@ -31,7 +31,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import signal, stats
 
 from ..errors import InvalidValueError
 from ..io.cv import Voltammogram
@@ -124,6 +123,8 @@ def power_law(scan_rates_mV_s: Sequence[float], currents_mA: Sequence[float], wh
     if np.any(i <= 0) or not np.all(np.isfinite(i)):
         raise InvalidValueError(f"{what}s", list(i), "non-zero currents at every scan rate")
     x, y = np.log10(v), np.log10(i)
+    from scipy import stats  # scipy.stats and .signal cost 0.6 s of imports: loaded when a voltammogram is analysed
+
     fit = stats.linregress(x, y)
     interval = None
     if len(v) > 2:
@@ -164,6 +165,8 @@ class Peaks:
 def _lowest_peak(E: np.ndarray, i: np.ndarray) -> int | None:
     """Index of the lowest-potential local maximum of ``i`` standing out by :data:`PEAK_PROMINENCE`
     of max |i|, or None."""
+    from scipy import signal
+
     found, _ = signal.find_peaks(i, prominence=PEAK_PROMINENCE * max(np.max(np.abs(i)), 1e-30))
     return int(found[0]) if len(found) else None
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import figures
 from ..errors import InvalidValueError
 
 PULSE_THRESHOLD = 0.05  # a sample is in a pulse when |I| exceeds 5 % of the largest |I|
@@ -263,14 +264,9 @@ def plot_diffusivity(table: pd.DataFrame, path, truth: tuple[np.ndarray, np.ndar
                      model: tuple[np.ndarray, np.ndarray] | None = None) -> None:
     """D vs relaxed potential on a log scale (both forms; flagged pulses as crosses), with the
     model-based D(U) and a known truth when given, in the style of the papers' GITT figures."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     ok = table[table["skipped"] == ""]
     good, bad = ok[ok["flag"] == ""], ok[ok["flag"] != ""]
-    fig, ax = plt.subplots(figsize=(4.2, 3.2))
+    fig, ax = figures.subplots(figsize=(4.2, 3.2))
     ax.semilogy(good["voltage_V"], good["D_m2_s"], "o", ms=4, label="W–H, ΔE$_s$/ΔE$_t$ form")
     ax.semilogy(good["voltage_V"], good["D_sqrt_m2_s"], "s", ms=3, mfc="none", label="W–H, √t form")
     if len(bad):
@@ -284,4 +280,3 @@ def plot_diffusivity(table: pd.DataFrame, path, truth: tuple[np.ndarray, np.ndar
     ax.legend(frameon=False, fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=300)
-    plt.close(fig)

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import figures
 from ..errors import InvalidValueError
 from ..io.columns import identify, parse_statement, pick, values_in
 from ..io.cycler import read_table
@@ -154,15 +155,10 @@ def fit_ocp_arrays(a: np.ndarray, U: np.ndarray, kind: str, n_stages: int = 3, d
 
 def plot_fit(fit: OCPFit, path: str | Path, title: str = "") -> Path:
     """Data and fit (U vs x), and the residual in mV."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     order = np.argsort(fit.x)
     x, U = fit.x[order], fit.U[order]
     xf = np.linspace(max(x.min(), 1e-6), min(x.max(), 1 - 1e-6), 400)
-    fig, (a1, a2) = plt.subplots(2, 1, figsize=(4.2, 4.2), sharex=True, height_ratios=(3, 1))
+    fig, (a1, a2) = figures.subplots(2, 1, figsize=(4.2, 4.2), sharex=True, height_ratios=(3, 1))
     a1.plot(x, U, "o", ms=2.5, color="0.4", label="data")
     a1.plot(xf, fit.ocp.potential(xf), "-", color="C3", label=f"{len(fit.ocp.stages)}-stage fit")
     a1.set_ylabel("Potential (V)")
@@ -175,5 +171,4 @@ def plot_fit(fit: OCPFit, path: str | Path, title: str = "") -> Path:
     a2.set_ylabel("fit − data (mV)")
     fig.tight_layout()
     fig.savefig(path, dpi=300)
-    plt.close(fig)
     return Path(path)

@@ -267,14 +267,14 @@ class Engine:
                         state = skipper.after(chunk, state)
 
     def _simulation(self, pieces: list[Piece], chunk: Chunk) -> pybamm.Simulation:
-        """The simulation of a chunk: built once per structure of its pieces and solver step
-        bound, then given each chunk's experiment. PyBaMM builds an experiment's models from
+        """The simulation of a chunk: built once per structure of its pieces, solver step bound
+        and solver settings, then given each chunk's experiment. PyBaMM builds an experiment's models from
         its steps' kinds, values, limits and temperatures (their ``basic_repr``) and reads the
         durations and sampling periods when it solves; the values and limits are input
         parameters here, so a chunk of the same structure runs on the built models as they are."""
         sweeps = [s.period_s() for s in chunk.steps if isinstance(s, Sweep)]
         max_step = min(sweeps) / 8 if sweeps else None
-        key = (tuple(p.structure for p in pieces), max_step)
+        key = (tuple(p.structure for p in pieces), max_step, repr(SOLVER_SETTINGS))
         experiment = pybamm.Experiment([tuple(p.step for p in pieces)])
         sim = self._sims.get(key)
         if sim is None:

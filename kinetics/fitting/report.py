@@ -9,26 +9,20 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from .._files import output_folder  # noqa: E402
-from .fit import CurveFit, FitResult, band_mV  # noqa: E402
-
-_STYLE = {"font.size": 9, "axes.linewidth": 0.8, "lines.linewidth": 1.2, "figure.dpi": 100}
+from .. import figures
+from .._files import output_folder
+from .fit import CurveFit, FitResult, band_mV
 
 
 def plot_overlay(curves: Sequence[CurveFit], path: str | Path, title: str, full_cell: bool = False) -> Path:
     """Data (points) and model (lines) against specific capacity (of the anode in a full cell),
     with the residuals below."""
     files = list(dict.fromkeys(c.file for c in curves))
-    colours = plt.get_cmap("viridis")(np.linspace(0.05, 0.85, max(len(files), 1)))
-    with plt.rc_context(_STYLE):
-        fig, (ax, axr) = plt.subplots(2, 1, figsize=(4.6, 5.0), sharex=True,
+    colours = figures.colours(len(files), 0.05, 0.85)
+    with figures.style():
+        fig, (ax, axr) = figures.subplots(2, 1, figsize=(4.6, 5.0), sharex=True,
                                       gridspec_kw={"height_ratios": [3, 1.3]})
         for c in curves:
             col = colours[files.index(c.file)]
@@ -53,7 +47,6 @@ def plot_overlay(curves: Sequence[CurveFit], path: str | Path, title: str, full_
         ax.set_title(title, fontsize=9)
         fig.tight_layout()
         fig.savefig(path, dpi=300)
-        plt.close(fig)
     return Path(path)
 
 

@@ -1,9 +1,6 @@
 """The model against the papers: validation targets with roles and bounds (:mod:`.targets`),
-``kinetics validate`` (:mod:`.compare`) and ``kinetics calibrate`` (:mod:`.calibrate`)."""
+``kinetics validate`` (:mod:`.compare`) and ``kinetics calibrate`` (:mod:`.calibrate`).
 
-from .calibrate import CALIBRATIONS, run_calibration, stored_values
-from .compare import STATUSES, Row, counts, evaluate, validate
-from .targets import KNOWN_GAPS, TARGETS, Gap, Target
-
-__all__ = ["CALIBRATIONS", "KNOWN_GAPS", "STATUSES", "TARGETS", "Gap", "Row", "Target", "counts", "evaluate",
-           "run_calibration", "stored_values", "validate"]
+Import the module you use (``from kinetics.validation.compare import validate``): the package
+imports none of them, so the command line's statuses do not load the calibrations' fitting code.
+"""

@@ -11,15 +11,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from .._files import output_folder  # noqa: E402
-from ..analysis.cv import (  # noqa: E402
+from .. import figures
+from .._files import output_folder
+from ..analysis.cv import (
     LAVIRON_MIN_SEPARATION_V,
     DunnSplit,
     Peaks,
@@ -31,15 +28,14 @@ from ..analysis.cv import (  # noqa: E402
     randles_sevcik_D,
     scan_rate_study,
 )
-from ..cells import HalfCell  # noqa: E402
-from ..errors import InvalidValueError  # noqa: E402
-from ..fitting.cv import CVIdentification, default_names  # noqa: E402
-from ..fitting.cv import identify as identify_cv  # noqa: E402
-from ..fitting.parameters import expand, make_parameters  # noqa: E402
-from ..io.cv import Voltammogram, read_cv  # noqa: E402
-from ..virtual import CV_COLUMNS, CV_SPLIT_COLUMNS, virtual_cv  # noqa: E402
+from ..cells import HalfCell
+from ..errors import InvalidValueError
+from ..fitting.cv import CVIdentification, default_names
+from ..fitting.cv import identify as identify_cv
+from ..fitting.parameters import expand, make_parameters
+from ..io.cv import Voltammogram, read_cv
+from ..virtual import CV_COLUMNS, CV_SPLIT_COLUMNS, virtual_cv
 
-_STYLE = {"font.size": 9, "axes.linewidth": 0.8, "lines.linewidth": 1.2, "figure.dpi": 100}
 #: Files of one electrode sweep the same window: vertex potentials that differ by more than this
 #: [V] mean files of different electrodes or protocols mixed by mistake.
 WINDOW_TOLERANCE_V = 0.02
@@ -54,7 +50,7 @@ def _rate_key(v: float) -> str:
 
 
 def _colours(n: int):
-    return plt.get_cmap("viridis")(np.linspace(0.05, 0.9, max(n, 1)))
+    return figures.colours(n, 0.05)
 
 
 def read_files(files: Sequence[str | Path], scan_rates_mV_s: Sequence[float] | None = None,
@@ -148,8 +144,8 @@ def _laviron(v: np.ndarray, peaks: Sequence[Peaks]) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- plots
 def plot_overlay(vs: Sequence[Voltammogram], cycles: Mapping[str, int], path: Path) -> None:
     """The analysed cycle of every file, coloured by scan rate."""
-    with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(4.6, 3.6))
+    with figures.style():
+        fig, ax = figures.subplots(figsize=(4.6, 3.6))
         for v, col in zip(vs, _colours(len(vs))):
             k = v.cycle == cycles[v.label]
             y = v.current_A_g[k] if v.mass_mg else v.current_mA[k]
@@ -159,13 +155,12 @@ def plot_overlay(vs: Sequence[Voltammogram], cycles: Mapping[str, int], path: Pa
         ax.legend(frameon=False, fontsize=7)
         fig.tight_layout()
         fig.savefig(path, dpi=300)
-        plt.close(fig)
 
 
 def plot_power_law(v: np.ndarray, peaks: Sequence[Peaks], fits: tuple[PowerLaw, PowerLaw], path: Path) -> None:
     """log |i_p| against log v with the fitted lines and b."""
-    with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(4.0, 3.4))
+    with figures.style():
+        fig, ax = figures.subplots(figsize=(4.0, 3.4))
         for name, currents, fit, col in (("anodic", [p.anodic_mA for p in peaks], fits[1], "C3"),
                                          ("cathodic (vertex)", [p.cathodic_mA for p in peaks], fits[0], "C0")):
             ax.loglog(v, np.abs(currents), "o", color=col)
@@ -176,12 +171,11 @@ def plot_power_law(v: np.ndarray, peaks: Sequence[Peaks], fits: tuple[PowerLaw, 
         ax.legend(frameon=False, fontsize=7)
         fig.tight_layout()
         fig.savefig(path, dpi=300)
-        plt.close(fig)
 
 
 def plot_b_of_potential(split: DunnSplit, path: Path) -> None:
-    with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(4.6, 3.2))
+    with figures.style():
+        fig, ax = figures.subplots(figsize=(4.6, 3.2))
         ax.plot(split.cathodic.potential_V, split.cathodic.b, color="C0", label="cathodic")
         ax.plot(split.anodic.potential_V, split.anodic.b, color="C3", label="anodic")
         for y in (0.5, 1.0):
@@ -190,15 +184,14 @@ def plot_b_of_potential(split: DunnSplit, path: Path) -> None:
         ax.legend(frameon=False, fontsize=7)
         fig.tight_layout()
         fig.savefig(path, dpi=300)
-        plt.close(fig)
 
 
 def plot_dunn(split: DunnSplit, path: Path) -> None:
     """The slowest scan rate's voltammogram with its capacitive part k1·v shaded, and
     capacitive/diffusive bars per scan rate."""
     v = split.scan_rates_mV_s
-    with plt.rc_context(_STYLE):
-        fig, (ax, bx) = plt.subplots(1, 2, figsize=(8.4, 3.4))
+    with figures.style():
+        fig, (ax, bx) = figures.subplots(1, 2, figsize=(8.4, 3.4))
         for s in (split.cathodic, split.anodic):
             ax.plot(s.potential_V, s.current_mA[0], color="k", lw=1.0)
             ax.fill_between(s.potential_V, 0.0, s.k1 * v[0], color="C1", alpha=0.5, lw=0)
@@ -217,7 +210,6 @@ def plot_dunn(split: DunnSplit, path: Path) -> None:
         bx.legend(frameon=False, fontsize=7, loc="upper left")
         fig.tight_layout()
         fig.savefig(path, dpi=300)
-        plt.close(fig)
 
 
 def split_table(split: DunnSplit) -> pd.DataFrame:
@@ -247,8 +239,8 @@ def identification_cell(parameter_set: str, model: str, vs: Sequence[Voltammogra
 
 def plot_identified(ident: CVIdentification, path: Path) -> None:
     """Measured (solid) and identified model (dashed) current of every file."""
-    with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(5.5, 4.0))
+    with figures.style():
+        fig, ax = figures.subplots(figsize=(5.5, 4.0))
         for (label, c), colour in zip(ident.curves.items(), _colours(len(ident.curves))):
             ax.plot(c["potential_V"], c["measured_mA"], color=colour, lw=1.0, label=f"{label} (data)")
             ax.plot(c["potential_V"], c["model_mA"], color=colour, lw=1.0, ls="--")
@@ -258,7 +250,6 @@ def plot_identified(ident: CVIdentification, path: Path) -> None:
         ax.legend(fontsize=7, frameon=False)
         fig.tight_layout()
         fig.savefig(path, dpi=200)
-        plt.close(fig)
 
 
 def run_cv(files: Sequence[str | Path], scan_rates_mV_s: Sequence[float] | None = None, mass_mg: float | None = None,

@@ -19,22 +19,19 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from .._files import output_folder  # noqa: E402
-from ..cells import FullCell, HalfCell, cell_of  # noqa: E402
-from ..design.balance import NP_BASES, first_cycle, fresh  # noqa: E402
-from ..engine import CycleSkipping  # noqa: E402
-from ..errors import Interrupted, InvalidValueError, PlatingWarning, SimulationWarning  # noqa: E402
-from ..protocols import as_current, desodiate, repeat, sodiate  # noqa: E402
-from ..protocols import charge as charge_step  # noqa: E402
-from ..protocols import discharge as discharge_step  # noqa: E402
-from ..results import Result, Simulator, every_cycle  # noqa: E402
+from .. import figures
+from .._files import output_folder
+from ..cells import FullCell, HalfCell, cell_of
+from ..design.balance import NP_BASES, first_cycle, fresh
+from ..engine import CycleSkipping
+from ..errors import Interrupted, InvalidValueError, PlatingWarning, SimulationWarning
+from ..protocols import as_current, desodiate, repeat, sodiate
+from ..protocols import charge as charge_step
+from ..protocols import discharge as discharge_step
+from ..results import Result, Simulator, every_cycle
 
 #: Cycles whose curves are kept (besides the last).
 KEPT_CYCLES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
@@ -205,7 +202,7 @@ def _degradation(table: pd.DataFrame, half: bool) -> dict[str, float | None]:
 
 
 def plot_retention(table: pd.DataFrame, name: str, path: Path, half: bool = True) -> None:
-    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(6.0, 5.5), sharex=True, constrained_layout=True)
+    fig, (ax, ax2) = figures.subplots(2, 1, figsize=(6.0, 5.5), sharex=True, constrained_layout=True)
     c = table["cycle"]
     into, out = ("sodiation", "desodiation") if half else ("charge", "discharge")
     ax.plot(c, table["capacity_out_mAh_g"], "-", color="C0", label=out)
@@ -221,11 +218,10 @@ def plot_retention(table: pd.DataFrame, name: str, path: Path, half: bool = True
     ax2.set_ylabel("coulombic efficiency (%)")
     ax2.set_xlabel("cycle")
     fig.savefig(path, dpi=150)
-    plt.close(fig)
 
 
 def plot_degradation(table: pd.DataFrame, name: str, path: Path) -> None:
-    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(6.0, 5.5), sharex=True, constrained_layout=True)
+    fig, (ax, ax2) = figures.subplots(2, 1, figsize=(6.0, 5.5), sharex=True, constrained_layout=True)
     c = table["cycle"]
     for col, label in (("sei_sodium_mAh_g", "sodium in the SEI"), ("plated_mAh_g", "plated sodium"),
                        ("sodium_lost_mAh_g", "sodium lost in all")):
@@ -242,14 +238,13 @@ def plot_degradation(table: pd.DataFrame, name: str, path: Path) -> None:
     ax2.set_ylabel("active material lost (%)")
     ax2.set_xlabel("cycle")
     fig.savefig(path, dpi=150)
-    plt.close(fig)
 
 
 def plot_curves(result: Result, path: Path) -> None:
-    fig, ax = plt.subplots(figsize=(6.0, 4.5), constrained_layout=True)
+    fig, ax = figures.subplots(figsize=(6.0, 4.5), constrained_layout=True)
     t = result.table
     kept = sorted(t["cycle"].dropna().unique())
-    colours = plt.cm.viridis(np.linspace(0, 0.9, max(len(kept), 1)))
+    colours = figures.colours(len(kept))
     for colour, c in zip(colours, kept):
         for _, g in t[t["cycle"] == c].groupby("step"):
             ax.plot(g["capacity_mAh_g"], g["voltage_V"], color=colour, lw=1.0,
@@ -258,4 +253,3 @@ def plot_curves(result: Result, path: Path) -> None:
     ax.set_ylabel("potential (V vs Na$^+$/Na)")
     ax.legend(frameon=False, fontsize=8)
     fig.savefig(path, dpi=150)
-    plt.close(fig)

@@ -17,18 +17,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from .._files import fresh_folder, write_atomic  # noqa: E402
-from ..design import Design, Grid, Stack, Target, np_values, optimise_np, sweep  # noqa: E402
-from ..design.stack import COPPER, DEFAULT_COLLECTORS, ELECTROLYTE_EXCESS, FORMATS  # noqa: E402
-from ..design.sweep import SPEC, design_of, spec_of  # noqa: E402
-from ..errors import InvalidValueError, UnknownNameError  # noqa: E402
+from .. import figures
+from .._files import fresh_folder, write_atomic
+from ..design import Design, Grid, Stack, Target, np_values, optimise_np, sweep
+from ..design.stack import COPPER, DEFAULT_COLLECTORS, ELECTROLYTE_EXCESS, FORMATS
+from ..design.sweep import SPEC, design_of, spec_of
+from ..errors import InvalidValueError, UnknownNameError
 
 DEFAULT_OUT = "kinetics-design"
 #: The row keys ``--json`` promises (the tidy table has more).
@@ -157,7 +154,6 @@ def _folder(out: str | None, base: Design, grid: Grid) -> Path:
 def _save(fig, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp.png")
     fig.savefig(tmp, dpi=150)
-    plt.close(fig)
     os.replace(tmp, path)
 
 
@@ -167,7 +163,7 @@ def plots(rows: pd.DataFrame, folder: Path, title: str) -> None:
     ok = rows[rows["error"].isna()] if "energy_density_Wh_kg" in rows else rows.iloc[0:0]
     if ok.empty:
         return
-    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(6.0, 6.0), sharex=True, constrained_layout=True)
+    fig, (ax, ax2) = figures.subplots(2, 1, figsize=(6.0, 6.0), sharex=True, constrained_layout=True)
     first_discharge = ok["discharge_rate"].iloc[0]
     for rate, g in ok[ok["discharge_rate"] == first_discharge].groupby("charge_rate", sort=False):
         g = g.groupby("np_ratio", as_index=False).mean(numeric_only=True)
@@ -189,7 +185,7 @@ def plots(rows: pd.DataFrame, folder: Path, title: str) -> None:
         if table.shape[0] < 2 and table.shape[1] < 2:
             continue
         values = table.to_numpy() * (1e3 if column.endswith("_V") else 1.0)
-        fig, ax = plt.subplots(figsize=(6.5, 3.5), constrained_layout=True)
+        fig, ax = figures.subplots(figsize=(6.5, 3.5), constrained_layout=True)
         limit = np.nanmax(np.abs(values)) if column.endswith("_V") else None
         image = ax.imshow(values, aspect="auto", origin="lower", cmap="RdBu" if limit else "viridis",
                           vmin=-limit if limit else None, vmax=limit)
@@ -199,7 +195,7 @@ def plots(rows: pd.DataFrame, folder: Path, title: str) -> None:
         ax.set_ylabel(across.replace("_", " "))
         fig.colorbar(image, ax=ax, label=label)
         _save(fig, folder / name)
-    fig, ax = plt.subplots(figsize=(5.5, 4.5), constrained_layout=True)
+    fig, ax = figures.subplots(figsize=(5.5, 4.5), constrained_layout=True)
     for np_ratio, g in ok.groupby("np_ratio"):
         g = g.groupby("discharge_rate", as_index=False, sort=False).mean(numeric_only=True)
         ax.loglog(g["power_density_W_kg"], g["energy_density_Wh_kg"], "o-", ms=3, label=f"N/P {np_ratio:.3g}")

@@ -9,24 +9,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from .._files import output_folder  # noqa: E402
-from ..analysis.ocv_balance import BalanceFit, differential_curves, fit_balance, ocv_curves  # noqa: E402
-from ..cells import HalfCell  # noqa: E402
-from ..io.cycler import read_time_series  # noqa: E402
-
-_STYLE = {"font.size": 9, "axes.linewidth": 0.8, "lines.linewidth": 1.2, "figure.dpi": 100}
+from .. import figures
+from .._files import output_folder
+from ..analysis.ocv_balance import BalanceFit, differential_curves, fit_balance, ocv_curves
+from ..cells import HalfCell
+from ..io.cycler import read_time_series
 
 
 def plot_balance(fit: BalanceFit, path: str | Path, title: str) -> Path:
     """Voltage, dV/dQ and dQ/dV of data (points) and fit (lines), charge and discharge."""
     colours = {"charge": "C3", "discharge": "C0"}
-    with plt.rc_context(_STYLE):
-        fig, axes = plt.subplots(1, 3, figsize=(10.0, 3.3))
+    with figures.style():
+        fig, axes = figures.subplots(1, 3, figsize=(10.0, 3.3))
         data = differential_curves(fit.curves, "voltage_V")
         model = differential_curves(fit.curves, "model_V")
         for direction, colour in colours.items():
@@ -51,7 +45,6 @@ def plot_balance(fit: BalanceFit, path: str | Path, title: str) -> Path:
         fig.suptitle(title, fontsize=9)
         fig.tight_layout()
         fig.savefig(path, dpi=300)
-        plt.close(fig)
     return Path(path)
 
 

@@ -9,7 +9,7 @@ import pytest
 from kinetics.cells import HalfCell
 from kinetics.errors import NotIdentifiableError
 from kinetics.fitting.parameters import Parameter
-from kinetics.validation import TARGETS, first_cycle, retention
+from kinetics.validation import first_cycle, retention
 from kinetics.validation.calibrate import (
     CALIBRATIONS,
     MAX_RELATIVE_STDERR,
@@ -17,7 +17,7 @@ from kinetics.validation.calibrate import (
     run_calibration,
     stored_values,
 )
-from kinetics.validation.targets import NO_CALIBRATION
+from kinetics.validation.targets import NO_CALIBRATION, TARGETS
 
 #: Model evaluations the calibrations took with finite-difference Jacobians (before event-time
 #: sensitivities, `kinetics calibrate` at commit 4f57feb): MPCC-1 36, PCC 24.

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from kinetics.validation import KNOWN_GAPS, TARGETS
+from kinetics.validation.targets import KNOWN_GAPS, TARGETS
 
 
 @pytest.fixture(scope="module")

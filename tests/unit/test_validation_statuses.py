@@ -7,8 +7,9 @@ import json
 import pytest
 
 from kinetics import cli
-from kinetics.validation import Gap, Target, evaluate
 from kinetics.validation import compare as validate_module
+from kinetics.validation.compare import evaluate
+from kinetics.validation.targets import Gap, Target
 
 
 def target(value, role="prediction", key="t", tolerance=0.05, relative=True, paper=100.0):
