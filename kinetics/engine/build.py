@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pybamm
 
+from .. import _cache
 from ..cells import FullCell, HalfCell
 from ..errors import InvalidValueError, UnknownNameError
 from ..physics.ageing import (
@@ -50,6 +52,8 @@ from .maths import Kernel
 HEADROOM = 2.0
 #: Highest anode potential [V vs Na+/Na] the compact OCP inverse is verified to (3.0 V + margin).
 ANODE_TOP_V = 3.3
+#: Accuracy [V] every OCP inverse of a model with fixed OCP parameters is verified to.
+INVERSE_TOLERANCE_V = 1e-6
 #: Input-parameter name of a half cell's initial sodium fraction
 #: (``build(..., initial_fraction_input=True)``).
 INITIAL_FRACTION_INPUT = "hc-kinetics initial sodium fraction"
@@ -159,6 +163,31 @@ class ElectrodeBuild:
     weights: tuple = (1.0,)  # each phase's share of the electrode's capacity (may be symbols)
 
 
+#: Where verified OCP inverses are kept in the user's cache (:mod:`kinetics._cache`).
+INVERSE_CACHE = "ocp-inverse"
+
+
+def verified_inverse(ocp, window_V: tuple[float, float]) -> tuple[np.ndarray, int, float | None]:
+    """:meth:`MultiStageOCP.verified_inverse` of ``ocp`` over ``window_V``, kept in the user's
+    cache under the OCP's every parameter and the window. A stored inverse is used only after
+    :meth:`~MultiStageOCP.inverse_error` has checked it to the same 1 µV on the same potentials
+    (a few ms; the search takes 0.1–0.2 s), so a stale, foreign or corrupt entry can cost time but
+    never accuracy: one that fails, or cannot be read, is searched again and stored anew."""
+    name = _cache.key("verified OCP inverse", repr(ocp), tuple(map(float, window_V)))
+    stored = _cache.read_json(INVERSE_CACHE, name)
+    try:
+        inverse = (np.asarray(stored["nodes"], float), int(stored["steps"]),
+                   None if stored["bound"] is None else float(stored["bound"]))
+        if ocp.inverse_error(window_V, inverse) < INVERSE_TOLERANCE_V:
+            return inverse
+    except (TypeError, KeyError, ValueError):
+        pass
+    nodes, steps, bound = ocp.verified_inverse(window_V, INVERSE_TOLERANCE_V)
+    _cache.write_json(INVERSE_CACHE, name, {"nodes": [float(v) for v in nodes], "steps": int(steps),
+                                            "bound": None if bound is None else float(bound)})
+    return nodes, steps, bound
+
+
 def _electrode_values(electrode: Electrode, slot: str, P: _Inputs,
                       x_initial: InitialFraction, c_e_ref: float,
                       branch: str = "desodiation") -> ElectrodeBuild:
@@ -212,7 +241,7 @@ def _electrode_values(electrode: Electrode, slot: str, P: _Inputs,
         top = max(pots_f) + 0.8
         if role == "anode":
             top = max(top, ANODE_TOP_V)
-        nodes, steps, bound = ocp.verified_inverse((min(pots_f) - 0.25, top))
+        nodes, steps, bound = verified_inverse(ocp, (min(pots_f) - 0.25, top))
 
     def kernel(x, *p, xp=None):
         extra = {} if xp is None else {"xp": xp}

@@ -360,8 +360,9 @@ class Engine:
 
 
 #: How many built cells a process keeps (each a PyBaMM model, its simulations and compiled
-#: functions: some MB to tens of MB).
-MAX_SHARED = 8
+#: functions: some MB to tens of MB); a study's main job needs three (its half cell, the
+#: cathode's half cell of the balance, the full cell).
+MAX_SHARED = 4
 _SHARED: OrderedDict = OrderedDict()
 
 

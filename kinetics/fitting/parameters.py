@@ -35,6 +35,7 @@ import numpy as np
 
 from ..cells import BALANCE_NAMES, FullCell, HalfCell
 from ..errors import InvalidValueError, UnknownNameError
+from ..physics.form_fits import WIDTH_RANGE
 from ..sets import ParameterSet, internal_unit
 
 INITIAL_FRACTION = "initial_fraction"
@@ -210,7 +211,7 @@ def default_bounds(name: str, value: float) -> tuple[float, float, bool]:
         (r"\.ocp\.hysteresis$", (0.0, 0.3, False)),
         (r"\.diffusivity\.minimum_potential$", (value - 0.1, value + 0.1, False)),
         (r"\.diffusivity\.minimum_depth$", (0.0, 4.0, False)),
-        (r"\.diffusivity\.minimum_width$", (0.01, 0.5, True)),
+        (r"\.diffusivity\.minimum_width$", (*WIDTH_RANGE, True)),  # what the GITT analytic fit may return
         (r"activation_energy$", (0.0, 1e5, False)),
         (r"\.diffusivity(\.[a-z_]+)?$", (value / 1e3, value * 1e3, True)),
         (r"exchange_current_density$", (value / 1e3, value * 1e3, True)),

@@ -354,6 +354,28 @@ class MultiStageOCP:
         key = (tuple(window_V), tol_V)
         if key in self._verified:
             return self._verified[key]
+        checks = self._inverse_checks(window_V)
+        best = (self.nodes, NEWTON_STEPS, MAX_STEP_V)
+        best_cost = len(self.nodes) + 12 * NEWTON_STEPS
+        for nodes in self._candidate_nodes():
+            for bound in (None, MAX_STEP_V, MAX_STEP_V / 4):
+                for steps in range(2, NEWTON_STEPS + 1):
+                    cost = len(nodes) + (10 if bound is None else 12) * steps
+                    if cost >= best_cost:
+                        break
+                    if self._inverse_error(checks, (nodes, steps, bound)) < tol_V:
+                        best, best_cost = (nodes, steps, bound), cost
+                        break
+        self._verified[key] = best
+        return best
+
+    def inverse_error(self, window_V: tuple[float, float], inverse: tuple[np.ndarray, int, float | None]) -> float:
+        """The largest error [V] of ``inverse`` (guess nodes, Newton steps, step bound) over
+        ``window_V``: |U(x(U)) − U| on the 4001 potentials :meth:`verified_inverse` checks (a
+        stored inverse is verified with it before it is used)."""
+        return self._inverse_error(self._inverse_checks(window_V), inverse)
+
+    def _inverse_checks(self, window_V: tuple[float, float]) -> list[tuple[np.ndarray, np.ndarray, tuple]]:
         U = np.linspace(window_V[0], window_V[1], 4001)
         branches = ("mean",) if self.hysteresis_V == 0 else ("sodiation", "desodiation")
         checks = []
@@ -363,24 +385,16 @@ class MultiStageOCP:
                                              self.temperature_K)
             ok = (x > 1e-12) & (x < 1 - 1e-12)
             checks.append((x[ok], U[ok], pots))
+        return checks
+
+    def _inverse_error(self, checks, inverse) -> float:
+        nodes, steps, bound = inverse
         widths = [s.width for s in self.stages]
-        best = (self.nodes, NEWTON_STEPS, MAX_STEP_V)
-        best_cost = len(self.nodes) + 12 * NEWTON_STEPS
-        for nodes in self._candidate_nodes():
-            for bound in (None, MAX_STEP_V, MAX_STEP_V / 4):
-                for steps in range(2, NEWTON_STEPS + 1):
-                    cost = len(nodes) + (10 if bound is None else 12) * steps
-                    if cost >= best_cost:
-                        break
-                    with np.errstate(all="ignore"):
-                        err = max(np.max(np.abs(potential_from_stoichiometry(
-                            x, self.fractions, pots, widths, self.temperature_K, nodes, steps,
-                            bound) - u)) for x, u, pots in checks)
-                    if err < tol_V:
-                        best, best_cost = (nodes, steps, bound), cost
-                        break
-        self._verified[key] = best
-        return best
+        with np.errstate(all="ignore"):
+            err = max(np.max(np.abs(potential_from_stoichiometry(x, self.fractions, pots, widths, self.temperature_K,
+                                                                 np.asarray(nodes, float), steps, bound) - u))
+                      for x, u, pots in checks)
+        return float(err) if np.isfinite(err) else np.inf
 
     def _candidate_nodes(self):
         """Subsets of the robust nodes, sparsest first: every k-th node, and nodes kept where

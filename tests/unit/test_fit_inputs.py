@@ -13,6 +13,7 @@ from kinetics.fitting import make_parameters
 from kinetics.fitting.fit import check_data
 from kinetics.fitting.parameters import Parameter, expand
 from kinetics.io.gcd import parse_data_argument, read_gcd
+from kinetics.physics.form_fits import WIDTH_RANGE
 from kinetics.protocols import Current
 
 MASS_MG = 0.95
@@ -166,3 +167,14 @@ def test_cli_unknown_parameter_is_a_clear_error_and_writes_nothing(tmp_path):
     assert "Did you mean 'anode.ocp.pore_filling.capacity'" in out.stderr
     assert "Traceback" not in out.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_every_width_of_the_diffusivity_minimum_the_gitt_analysis_can_give_can_start_a_refinement():
+    """The analytic D(x) fit of ``kinetics gitt`` may return a width down to WIDTH_RANGE's lower
+    end; the refinement that starts from it must accept it (it refused 0.0067 below a bound of
+    0.01, and ``bench_gitt``'s identification stopped with an error)."""
+    name = "anode.diffusivity.minimum_width"
+    for width in (WIDTH_RANGE[0], 0.0067, WIDTH_RANGE[1]):
+        pset = hk.load("MPCC-1-ether").with_values({name: width}, "assumed", "test")
+        (p,) = make_parameters([name], pset)
+        assert p.lower <= width <= p.upper
