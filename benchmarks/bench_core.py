@@ -14,15 +14,19 @@
 
 Solver for every case: ``pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-6)``. Each case runs in three
 fresh Python processes (medians reported), so that cold times are model building and first
-solve, not imports, and the peak memory (max RSS) is the case's own.
+solve, not imports, and the peak memory (max RSS) is the case's own. Each hc-kinetics process
+starts with an empty cache of its own (a first run ever), except the "second process" row, whose
+processes share a cache that one earlier process filled.
 Run: ``python benchmarks/bench_core.py``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import time
 
 from history import record
@@ -110,13 +114,17 @@ CASES = {"reference": _case_reference, "reference_same_outputs": lambda: _case_r
          "hc_half": _case_hc_half}
 
 
-def _run_case(name: str) -> dict:
+def _run_case(name: str, cache: str | None = None) -> dict:
     """Median of PROCESSES fresh processes for every timing (this machine's timings scatter
-    by ±30 % from run to run)."""
+    by ±30 % from run to run). ``cache``: hc-kinetics' cache folder (``KINETICS_CACHE_DIR``);
+    without one, each process starts with an empty cache of its own (a first run ever)."""
     runs = []
     for _ in range(PROCESSES):
-        out = subprocess.run([sys.executable, __file__, "--case", name], capture_output=True,
-                             text=True, check=True)
+        with tempfile.TemporaryDirectory() as empty:
+            env = {**os.environ, "KINETICS_CACHE_DIR": cache or empty}
+            env.pop("KINETICS_NO_CACHE", None)
+            out = subprocess.run([sys.executable, __file__, "--case", name], capture_output=True,
+                                 text=True, check=True, env=env)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     return {k: sorted(r[k] for r in runs)[len(runs) // 2] for k in runs[0]}
 
@@ -130,12 +138,16 @@ def main() -> None:
           f"{platform.machine()}, IDAKLU rtol={SOLVER['rtol']}, atol={SOLVER['atol']}")
     ref, hc, half = _run_case("reference"), _run_case("hc_full"), _run_case("hc_half")
     ref_same, hc_same = _run_case("reference_same_outputs"), _run_case("hc_full_same_outputs")
+    with tempfile.TemporaryDirectory() as cache:
+        _run_case("hc_full", cache)  # fills the cache as a first run would
+        cached = _run_case("hc_full", cache)
     dcap = (hc["capacity_Ah"] - ref["capacity_Ah"]) / ref["capacity_Ah"]
     rows = [
         ("(a) Chayambuka2022 1C DFN, cold (build + first solve)", ref["cold_s"], hc["cold_s"]),
         ("(a) Chayambuka2022 1C DFN, warm (re-solve, new input)", ref["warm_s"], hc["warm_s"]),
         ("(a) warm, both with the same 4 output variables", ref_same["warm_s"], hc_same["warm_s"]),
         ("(a) cold, both with the same 4 output variables", ref_same["cold_s"], hc_same["cold_s"]),
+        ("(a) cold in a second process (hc-kinetics' cache filled)", ref["cold_s"], cached["cold_s"]),
     ]
     print(f"\n{'case':58s} {'PyBaMM BasicDFN':>16s} {'hc-kinetics':>12s} {'ratio':>8s}")
     for label, r, h in rows:
@@ -153,14 +165,17 @@ def main() -> None:
     targets = [("(a) warm ≥ 5× faster than PyBaMM at its defaults", ref["warm_s"] / hc["warm_s"] >= 5.0),
                ("(a) capacity within 0.5 % of PyBaMM's", abs(dcap) <= 0.005),
                ("(a) cold (first ever) within 1.0× of PyBaMM's", hc["cold_s"] <= ref["cold_s"]),
-               ("(a) cold from a cache of compiled functions ≥ 2× faster than PyBaMM's", None)]
+               ("(a) cold in a second process ≥ 2× faster than PyBaMM's (the cache keeps OCP inverses and units, "
+                "not compiled models)", ref["cold_s"] / cached["cold_s"] >= 2.0)]
     for t, ok in targets:
-        print(f"target {t}: {'met' if ok else 'not built' if ok is None else 'NOT met'}")
+        print(f"target {t}: {'met' if ok else 'NOT met'}")
     record("core Chayambuka2022 DFN", {"cold_s": hc["cold_s"], "warm_s": hc["warm_s"],
                                        "pybamm_cold_s": ref["cold_s"], "pybamm_warm_s": ref["warm_s"],
                                        "warm_ratio": ref["warm_s"] / hc["warm_s"],
                                        "warm_ratio_same_outputs": ref_same["warm_s"] / hc_same["warm_s"],
-                                       "cold_ratio": ref["cold_s"] / hc["cold_s"], "capacity_difference": dcap,
+                                       "cold_ratio": ref["cold_s"] / hc["cold_s"],
+                                       "cold_cached_ratio": ref["cold_s"] / cached["cold_s"],
+                                       "capacity_difference": dcap,
                                        "max_rss_MB": hc["max_rss_MB"]})
     record("core MPCC-1 half-cell DFN", {"cold_s": half["cold_s"], "warm_s": half["warm_s"],
                                          "capacity_mAh_g": half["capacity_mAh_g"], "max_rss_MB": half["max_rss_MB"]})

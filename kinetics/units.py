@@ -11,11 +11,13 @@ import shutil
 import warnings
 from functools import lru_cache
 from pathlib import Path
-
-import pint
+from typing import TYPE_CHECKING
 
 from . import _cache
 from .errors import InvalidValueError, SimulationWarning
+
+if TYPE_CHECKING:
+    import pint
 
 FARADAY = 96485.33212  # C/mol, CODATA 2018 exact
 GAS_CONSTANT = 8.314462618  # J/(mol K), CODATA 2018 exact
@@ -43,6 +45,8 @@ def registry() -> pint.UnitRegistry:
     cache files in place, so a first process fills a folder of its own and renames it into place
     (another process sees a complete folder or none); an entry that cannot be read is dropped
     and the registry built without the cache."""
+    import pint  # 0.3 s: imported with the first unit, not with the package
+
     folder = _cache.folder("")
     if folder is None:
         return _registry(None)
@@ -65,6 +69,8 @@ def registry() -> pint.UnitRegistry:
 
 
 def _registry(cache_folder: Path | None) -> pint.UnitRegistry:
+    import pint
+
     ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=cache_folder)
     ureg.define("mAh = milliampere * hour")
     return ureg
@@ -72,6 +78,8 @@ def _registry(cache_folder: Path | None) -> pint.UnitRegistry:
 
 def quantity(value: float, unit: str) -> pint.Quantity:
     """A pint quantity; an unknown unit raises :class:`InvalidValueError`."""
+    import pint
+
     try:
         return registry().Quantity(float(value), unit)
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError) as e:
@@ -86,6 +94,8 @@ def convert(value: float, unit: str, target: str, field: str = "value") -> float
     InvalidValueError
         If the units are not compatible (names ``field``).
     """
+    import pint
+
     q = quantity(value, unit)
     try:
         return float(q.to(target).magnitude)
