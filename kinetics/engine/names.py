@@ -276,11 +276,6 @@ def voltage_termination(limit_V: float, falling: bool) -> str:
 START_TIME_INPUT = "start time"
 
 
-def current_termination(current_A: float) -> str:
-    """PyBaMM's termination string of a voltage hold that ends when |I| falls below ``current_A``."""
-    return f"<{current_A * 1e3:.9f} mA"
-
-
 #: PyBaMM's SEI law for the carbon's film (:mod:`kinetics.physics.ageing`): electron tunnelling,
 #: self-limiting as the film thickens.
 SEI_OPTION = "tunnelling limited"

@@ -76,7 +76,7 @@ class Piece:
     ----------
     step : pybamm.step.BaseStep
     inputs : dict
-        :func:`value_input` / :func:`limit_input` → value.
+        :func:`value_input`, :func:`limit_input` and :func:`falling_input` → value.
     structure : tuple
         What decides the built model: PyBaMM's ``basic_repr`` (kind, input names, termination
         kinds, temperature), and for a drive a digest of its table or its function itself (a
