@@ -29,6 +29,7 @@ warnings.simplefilter("ignore")
 import pybamm
 import kinetics as hk
 from kinetics.engine import CycleSkipping, Engine, make_solver
+from kinetics.engine.steps import value_input
 from kinetics.protocols import repeat
 from kinetics.results import Simulator, every_cycle
 def rss():
@@ -40,7 +41,12 @@ t0 = time.perf_counter()
 if which == "PyBaMM":
     engine = Engine(cell, ageing=True)
     b = engine.built
-    cycle = tuple(p for s in (hk.sodiate(300, 0.01), hk.desodiate(300, 3.0)) for p in engine.translation.steps(s))
+    cycle = []  # the same PyBaMM steps hc-kinetics solves, with plain numbers where it has input parameters
+    for s, termination in ((hk.sodiate(300, 0.01), "<0.01 V"), (hk.desodiate(300, 3.0), ">3.0 V")):
+        (piece,) = engine.translation.steps(s)
+        cycle.append(pybamm.step.current(piece.inputs[value_input(0)], termination=termination,
+                                         duration=piece.step.duration, period=piece.step.period))
+    cycle = tuple(cycle)
     sim = pybamm.Simulation(b.model, parameter_values=b.parameter_values, experiment=pybamm.Experiment([cycle] * n),
                             solver=make_solver(["Time [s]", "Voltage [V]", "Current [A]", "Discharge capacity [A.h]"]))
     sol = sim.solve(save_at_cycles=100)

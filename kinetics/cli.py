@@ -325,13 +325,17 @@ def _window(text: str | None) -> tuple[float, float] | None:
 def cmd_simulate_cv(args) -> int:
     rates = _scan_rates(args.scan_rates)
     summary = run_simulate_cv(args.parameter_set, rates, _window(args.window), args.cycles, args.model, args.out,
-                              progress=not args.quiet, noise=args.noise)
+                              progress=not args.quiet, noise=args.noise, cathode=args.cathode, np_ratio=args.np)
     if args.json:
         _print_json(summary)
         return 0
     lo, hi = summary["window_V"]
-    print(f"{args.parameter_set} ({args.model}): {len(rates)} voltammograms, {summary['cycles']} cycle(s) "
+    what = args.parameter_set if summary["cell"] == "half" else (
+        f"{args.parameter_set} // {summary['cathode']}, N/P {summary['np_ratio']:.3g}")
+    print(f"{what} ({args.model}): {len(rates)} voltammograms, {summary['cycles']} cycle(s) "
           f"{lo:g}–{hi:g} V from {summary['start_V']:.3f} V (the cell at rest), {summary['wall_time_s']:.1f} s")
+    if "note" in summary:
+        print(f"  {summary['note']}")
     for f in summary["files"]:
         print(f"  {f}")
     if "capacitive_fraction" in summary:
@@ -341,7 +345,8 @@ def cmd_simulate_cv(args) -> int:
         for rate, d in cf["by_scan_rate_mV_s"].items():
             print(f"  {rate:>6s} mV/s  Dunn {d['dunn'] * 100:6.1f} %   model {d['model'] * 100:6.1f} %   "
                   f"bias {d['bias'] * 100:+6.1f} points")
-    print(f"analyse them with: kinetics cv {' '.join(summary['files'])} --mass-mg {summary['mass_mg']:g}")
+    if summary["cell"] == "half":  # kinetics cv analyses a carbon's plateau, which a full cell's voltage hides
+        print(f"analyse them with: kinetics cv {' '.join(summary['files'])} --mass-mg {summary['mass_mg']:g}")
     return 0
 
 
@@ -676,9 +681,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_cv)
 
     s = sub.add_parser("simulate-cv", help="virtual voltammograms of a parameter set (files kinetics cv reads)",
-                       description="Triangular sweeps of a half cell from its open-circuit potential at the "
-                                   "given scan rates, one CSV per scan rate (BioLogic's column names).")
+                       description="Triangular sweeps of a half cell (or, with --cathode, a full cell) from its "
+                                   "open-circuit potential at the given scan rates, one CSV per scan rate "
+                                   "(BioLogic's column names).")
     s.add_argument("--parameter-set", required=True, help="a half-cell set (a name or a .json path)")
+    s.add_argument("--cathode", help="a cathode set: the full cell of the two, balanced by N/P; Ewe is the cell "
+                   "voltage, the current positive while charging")
+    s.add_argument("--np", type=float, help="N/P ratio of the full cell (default 1.05)")
     s.add_argument("--scan-rates", required=True, metavar="LIST", help="mV/s, or with units: 0.1,0.2,0.5,1,2")
     s.add_argument("--window", metavar="LOW:HIGH", help="vertex potentials [V] (default the set's window)")
     s.add_argument("--cycles", type=int, default=2, help="triangles per scan rate (default 2)")

@@ -4,8 +4,8 @@ Used to test and benchmark fitting and identification (recovery of known paramet
 virtual experiments: GCD files (one per rate: a sodiation to the lower cut-off followed by a
 desodiation to the upper cut-off) and GITT pulse trains, sampled as the solver outputs them,
 with seeded Gaussian noise on the voltage, in the columns :data:`~kinetics.results.CYCLER_COLUMNS`;
-cyclic voltammograms in the columns of an EC-Lab export (:data:`CV_COLUMNS`), which
-``kinetics cv`` reads.
+cyclic voltammograms of half and full cells in the columns of an EC-Lab export
+(:data:`CV_COLUMNS`), which ``kinetics cv`` reads.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import write_new
-from .cells import HalfCell
+from .cells import FullCell, HalfCell
 from .errors import InvalidValueError
 from .progress import Progress
 from .protocols import Step, gitt, rest, triangular_sweep
@@ -126,24 +126,39 @@ CV_COLUMNS = ("time/s", "Ewe/V", "<I>/mA", "cycle number")
 #: own split of the (noise-free) current [mA, anodic positive]; they sum to the current.
 CV_SPLIT_COLUMNS = {"double_layer": "model double-layer current/mA", "surface": "model surface-limited current/mA",
                     "diffusion": "model diffusion-limited current/mA"}
+#: Extra column of a full cell's virtual voltammogram: the carbon's potential [V vs Na+/Na] at the
+#: separator (the plating margin while the cell charges).
+CV_ANODE_POTENTIAL = "model anode potential vs Na/V"
 #: Samples per millivolt of sweep in a virtual voltammogram.
 CV_SAMPLES_PER_mV = 0.5
 
 
-def virtual_cv(cell: HalfCell, scan_rates_mV_s: Sequence[float], window_V: tuple[float, float] | None = None,
+def virtual_cv(cell: HalfCell | FullCell, scan_rates_mV_s: Sequence[float], window_V: tuple[float, float] | None = None,
                cycles: int = 2, noise: float = 0.0, seed: int = 0, progress: bool = False) -> dict[float, pd.DataFrame]:
-    """Cyclic voltammograms of a half cell, one per scan rate [mV/s]: from the cell at rest at the
-    top of its window (its open-circuit potential), ``cycles`` triangles down to ``window_V[0]``
-    and up to ``window_V[1]`` (default the cell's window), a sample every 2 mV, anodic
-    (desodiation) current positive, in :data:`CV_COLUMNS` (cycle k = the k-th down-and-up
-    triangle). ``noise``: Gaussian current noise as a share of each sample's |current| (seeded).
+    """Cyclic voltammograms of a half or full cell, one per scan rate [mV/s], sampled every
+    1/:data:`CV_SAMPLES_PER_mV` mV, in :data:`CV_COLUMNS` (cycle k = the k-th triangle). Each
+    starts where the cell rests (its open-circuit potential, no jump).
+
+    Half cell (carbon vs sodium): from the desodiated carbon at the top of its window, ``cycles``
+    triangles down to ``window_V[0]`` and up to ``window_V[1]`` (default the cell's window); the
+    anodic (desodiation) current is positive.
+
+    Full cell (a balanced :class:`~kinetics.cells.FullCell`): from the cell as assembled
+    (discharged: the carbon empty, so it may rest below the window), triangles up to
+    ``window_V[1]`` and down to ``window_V[0]``. ``Ewe/V`` is the cell voltage (the cathode as
+    working electrode, the carbon as counter) and the current is positive while charging
+    (oxidation at the cathode, EC-Lab's sign), so the carbon's desodiation is on the negative
+    branch. Currents are per cell; the split columns are the anode's, and
+    :data:`CV_ANODE_POTENTIAL` is the carbon's potential vs Na+/Na.
+
+    ``noise``: Gaussian current noise as a share of each sample's |current| (seeded).
     """
     lo, hi = window_V if window_V is not None else cell.window_V
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
         raise InvalidValueError("CV window", (lo, hi), "LOW:HIGH with LOW < HIGH, in V")
     c_lo, c_hi = cell.window_V
     if lo < c_lo - 1e-9 or hi > c_hi + 1e-9:
-        raise InvalidValueError("CV window", f"{lo:g}:{hi:g} V", f"inside the set's window {c_lo:g}–{c_hi:g} V")
+        raise InvalidValueError("CV window", f"{lo:g}:{hi:g} V", f"inside the cell's window {c_lo:g}–{c_hi:g} V")
     if not (isinstance(cycles, int) and cycles >= 1):
         raise InvalidValueError("cycles", cycles, "a whole number of cycles >= 1")
     if noise < 0:
@@ -162,17 +177,19 @@ def virtual_cv(cell: HalfCell, scan_rates_mV_s: Sequence[float], window_V: tuple
     return out
 
 
-def _one_cv(sim: Simulator, cell: HalfCell, lo: float, hi: float, rate: float, cycles: int, noise: float,
+def _one_cv(sim: Simulator, cell: HalfCell | FullCell, lo: float, hi: float, rate: float, cycles: int, noise: float,
             rng: np.random.Generator) -> pd.DataFrame:
     """One voltammogram: the triangles from where the cell is, a sample every 1/CV_SAMPLES_PER_mV mV."""
-    sweep = triangular_sweep(lo, hi, float(rate), cycles, start_V=None)
+    half = cell.kind == "half"
+    sweep = triangular_sweep(lo, hi, float(rate), cycles, first="down" if half else "up", start_V=None)
     sweep = replace(sweep, sample_period_s=1.0 / (CV_SAMPLES_PER_mV * float(rate)))
     table = sim.run((sweep,)).table
     table = table[np.r_[True, np.diff(table["time_s"].to_numpy()) > 1e-6]]  # one sample where two legs meet
     t = table["time_s"].to_numpy() - table["time_s"].iloc[0]
     t_bp, _ = sweep.breakpoints(float(table["voltage_V"].iloc[0]))
     leg = np.clip(np.searchsorted(t_bp, t, side="right") - 1, 0, len(t_bp) - 2)
-    to_mA = cell.active_mass_mg * 1e-3
+    # mA/g (+ = sodium out of the carbon) → mA with the file's sign: anodic at the working electrode
+    to_mA = (cell.active_mass_mg if half else -cell.anode_mass_mg) * 1e-3
     current_mA = table["current_mA_g"].to_numpy() * to_mA
     current_mA = current_mA * (1.0 + noise * rng.standard_normal(len(t)))
     frame = pd.DataFrame({CV_COLUMNS[0]: t, CV_COLUMNS[1]: table["voltage_V"].to_numpy(),
@@ -180,4 +197,6 @@ def _one_cv(sim: Simulator, cell: HalfCell, lo: float, hi: float, rate: float, c
     for key, column in CV_SPLIT_COLUMNS.items():  # the model's own split (noise-free), if it has one
         if f"{key}_current_mA_g" in table:
             frame[column] = table[f"{key}_current_mA_g"].to_numpy() * to_mA
+    if not half:
+        frame[CV_ANODE_POTENTIAL] = table["anode_potential_V"].to_numpy()
     return frame

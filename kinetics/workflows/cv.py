@@ -28,13 +28,14 @@ from ..analysis.cv import (
     randles_sevcik_D,
     scan_rate_study,
 )
-from ..cells import HalfCell
+from ..cells import FullCell, HalfCell
+from ..design import balanced
 from ..errors import InvalidValueError
 from ..fitting.cv import CVIdentification, default_names
 from ..fitting.cv import identify as identify_cv
 from ..fitting.parameters import expand, make_parameters
 from ..io.cv import Voltammogram, read_cv
-from ..virtual import CV_COLUMNS, CV_SPLIT_COLUMNS, virtual_cv
+from ..virtual import CV_ANODE_POTENTIAL, CV_COLUMNS, CV_SPLIT_COLUMNS, virtual_cv
 
 #: Files of one electrode sweep the same window: vertex potentials that differ by more than this
 #: [V] mean files of different electrodes or protocols mixed by mistake.
@@ -142,8 +143,9 @@ def _laviron(v: np.ndarray, peaks: Sequence[Peaks]) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------- plots
-def plot_overlay(vs: Sequence[Voltammogram], cycles: Mapping[str, int], path: Path) -> None:
-    """The analysed cycle of every file, coloured by scan rate."""
+def plot_overlay(vs: Sequence[Voltammogram], cycles: Mapping[str, int], path: Path, full_cell: bool = False) -> None:
+    """The analysed cycle of every file, coloured by scan rate (``full_cell``: against the cell
+    voltage, per gram of anode)."""
     with figures.style():
         fig, ax = figures.subplots(figsize=(4.6, 3.6))
         for v, col in zip(vs, _colours(len(vs))):
@@ -151,7 +153,9 @@ def plot_overlay(vs: Sequence[Voltammogram], cycles: Mapping[str, int], path: Pa
             y = v.current_A_g[k] if v.mass_mg else v.current_mA[k]
             ax.plot(v.potential_V[k], y, color=col, label=f"{v.scan_rate_mV_s:.3g} mV s$^{{-1}}$")
         ax.axhline(0.0, color="0.6", lw=0.5)
-        ax.set(xlabel="Potential vs Na$^+$/Na [V]", ylabel="Current [A g$^{-1}$]" if vs[0].mass_mg else "Current [mA]")
+        per_gram = "Current [A g$^{-1}$ of anode]" if full_cell else "Current [A g$^{-1}$]"
+        ax.set(xlabel="Cell voltage [V]" if full_cell else "Potential vs Na$^+$/Na [V]",
+               ylabel=per_gram if vs[0].mass_mg else "Current [mA]")
         ax.legend(frameon=False, fontsize=7)
         fig.tight_layout()
         fig.savefig(path, dpi=300)
@@ -327,13 +331,21 @@ def dunn_bias(vs: Sequence[Voltammogram], frames: Sequence[pd.DataFrame]) -> dic
 
 def run_simulate_cv(parameter_set: str, scan_rates_mV_s: Sequence[float], window_V: tuple[float, float] | None = None,
                     cycles: int = 2, model: str = "SPMe", out: str | Path = "kinetics-simulate-cv",
-                    progress: bool = False, noise: float = 0.0) -> dict[str, Any]:
-    """Virtual voltammograms of the half cell of ``parameter_set`` (:func:`kinetics.virtual.virtual_cv`):
-    one ``cv_<rate>mVs.csv`` per scan rate in BioLogic's column names, read back with the reader
-    of ``kinetics cv`` for ``cv_overlay.png``, and ``simulate_cv.json``; returns the summary."""
+                    progress: bool = False, noise: float = 0.0, cathode: str | None = None,
+                    np_ratio: float | None = None) -> dict[str, Any]:
+    """Virtual voltammograms (:func:`kinetics.virtual.virtual_cv`) of the half cell of
+    ``parameter_set``, or with ``cathode`` of the full cell of the two at ``np_ratio`` (default
+    :class:`~kinetics.cells.FullCell`'s, balanced by its half cells): one ``cv_<rate>mVs.csv``
+    per scan rate in BioLogic's column names, read back with the reader of ``kinetics cv`` for
+    ``cv_overlay.png``, and ``simulate_cv.json``; returns the summary."""
     if not scan_rates_mV_s:
         raise InvalidValueError("--scan-rates", scan_rates_mV_s, "one or more scan rates in mV/s")
-    cell = HalfCell(parameter_set, model)
+    if cathode is None and np_ratio is not None:
+        raise InvalidValueError("--np", np_ratio, "nothing without --cathode (a half cell has no N/P ratio)")
+    if cathode is None:
+        cell: HalfCell | FullCell = HalfCell(parameter_set, model)
+    else:
+        cell = balanced(FullCell(parameter_set, cathode, 1.05 if np_ratio is None else np_ratio, model))
     t0 = time.perf_counter()
     frames = virtual_cv(cell, scan_rates_mV_s, window_V, cycles, noise=noise, progress=progress)
     wall = time.perf_counter() - t0
@@ -343,13 +355,19 @@ def run_simulate_cv(parameter_set: str, scan_rates_mV_s: Sequence[float], window
             name = f"cv_{rate:g}mVs.csv"
             frame.to_csv(work / name, index=False, float_format="%.10g")
             names.append(name)
-        vs = [read_cv(work / n, rate, cell.active_mass_mg) for n, rate in zip(names, frames)]
-        plot_overlay(vs, {v.label: v.cycles[-1] for v in vs}, work / "cv_overlay.png")
+        mass_mg = cell.active_mass_mg if cell.kind == "half" else cell.anode_mass_mg
+        vs = [read_cv(work / n, rate, mass_mg) for n, rate in zip(names, frames)]
+        plot_overlay(vs, {v.label: v.cycles[-1] for v in vs}, work / "cv_overlay.png", full_cell=cell.kind == "full")
         lo, hi = window_V if window_V is not None else cell.window_V
-        summary = {"parameter_set": parameter_set, "model": model, "scan_rates_mV_s": list(frames),
-                   "window_V": [lo, hi], "cycles": cycles, "mass_mg": cell.active_mass_mg, "noise": noise,
+        summary = {"parameter_set": parameter_set, "model": model, "cell": cell.kind, "scan_rates_mV_s": list(frames),
+                   "window_V": [lo, hi], "cycles": cycles, "mass_mg": mass_mg, "noise": noise,
                    "start_V": float(vs[0].potential_V[0]), "wall_time_s": wall,
                    "files": [str(final / n) for n in names], "output_folder": str(final)}
+        if cell.kind == "full":
+            summary |= {"cathode": cell.cathode_half.name, "np_ratio": cell.balance.np_ratio,
+                        "note": "Ewe/V is the cell voltage and the current is positive while charging (the "
+                                "carbon sodiates); mass_mg is the anode's active mass; the split columns are the "
+                                f"anode's; '{CV_ANODE_POTENTIAL}' is the carbon's potential"}
         if len(vs) >= 2:
             summary["capacitive_fraction"] = dunn_bias(vs, list(frames.values()))
         (work / "simulate_cv.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
