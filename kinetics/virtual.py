@@ -153,6 +153,21 @@ def virtual_cv(cell: HalfCell | FullCell, scan_rates_mV_s: Sequence[float], wind
 
     ``noise``: Gaussian current noise as a share of each sample's |current| (seeded).
     """
+    (lo, hi), rates = check_cv(cell, scan_rates_mV_s, window_V, cycles, noise)
+    rng = np.random.default_rng(seed)
+    sim = Simulator(cell)
+    out = {}
+    with Progress(len(rates), "virtual CV", progress, unit="scan rate") as bar:
+        for rate in rates:
+            out[rate] = _one_cv(sim, cell, lo, hi, rate, cycles, noise, rng)
+            bar.advance(status=f"{rate:g} mV/s")
+    return out
+
+
+def check_cv(cell: HalfCell | FullCell, scan_rates_mV_s: Sequence[float], window_V: tuple[float, float] | None,
+             cycles: int, noise: float) -> tuple[tuple[float, float], list[float]]:
+    """The vertices (default the cell's window) and scan rates of :func:`virtual_cv`, checked
+    before any solve (a full cell's window is known before its balance is computed)."""
     lo, hi = window_V if window_V is not None else cell.window_V
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
         raise InvalidValueError("CV window", (lo, hi), "LOW:HIGH with LOW < HIGH, in V")
@@ -167,14 +182,7 @@ def virtual_cv(cell: HalfCell | FullCell, scan_rates_mV_s: Sequence[float], wind
     for r in rates:
         if not (np.isfinite(r) and r > 0):
             raise InvalidValueError("scan rate", r, "a positive rate in mV/s")
-    rng = np.random.default_rng(seed)
-    sim = Simulator(cell)
-    out = {}
-    with Progress(len(rates), "virtual CV", progress, unit="scan rate") as bar:
-        for rate in rates:
-            out[rate] = _one_cv(sim, cell, lo, hi, rate, cycles, noise, rng)
-            bar.advance(status=f"{rate:g} mV/s")
-    return out
+    return (float(lo), float(hi)), rates
 
 
 def _one_cv(sim: Simulator, cell: HalfCell | FullCell, lo: float, hi: float, rate: float, cycles: int, noise: float,

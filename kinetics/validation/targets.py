@@ -114,10 +114,17 @@ CV_RATES_mV_s = (0.1, 0.2, 0.5, 1.0, 2.0)
 CV_SET = "MPCC-1-ether"
 
 
+#: PCC's CV row spans 0.1–0.5 mV/s: with the ester set's series polarisation (its sodium counter
+#: electrode's assumed exchange current), PCC's simulated anodic plateau peak moves from 0.10 V at
+#: 0.1 mV/s to 0.38 V at 0.5 mV/s and leaves the plateau (above 0.4 V, where the analysis looks
+#: for it) from 1 mV/s: over the paper's range the model has no plateau peak to fit b to.
+PCC_CV_RATES_mV_s = (0.1, 0.2, 0.5)
+
+
 @cache
-def _cv_study(set_name: str, model: str) -> ScanRateStudy:
+def _cv_study(set_name: str, model: str, rates_mV_s: tuple[float, ...] = CV_RATES_mV_s) -> ScanRateStudy:
     cell = HalfCell(set_name, model)
-    frames = virtual_cv(cell, CV_RATES_mV_s, cell.window_V, cycles=2)
+    frames = virtual_cv(cell, rates_mV_s, cell.window_V, cycles=2)
     time, potential, current, cycle = CV_COLUMNS
     vs = [Voltammogram(f"{set_name} at {r:g} mV/s", f[time].to_numpy(), f[potential].to_numpy(),
                        f[current].to_numpy(), f[cycle].to_numpy().astype(int), r, r, cell.active_mass_mg)
@@ -127,6 +134,10 @@ def _cv_study(set_name: str, model: str) -> ScanRateStudy:
 
 def _cv_b(model: str) -> float:
     return _cv_study(CV_SET, model).anodic.b
+
+
+def _cv_b_pcc(model: str) -> float:
+    return _cv_study("PCC-ester", model, PCC_CV_RATES_mV_s).anodic.b
 
 
 def _cv_capacitive_percent(model: str) -> float:
@@ -330,6 +341,9 @@ TARGETS: tuple[Target, ...] = (
     Target("cv_mpcc1_b", "MPCC-1 ether, CV 0.1–2 mV/s: b of the anodic plateau peak",
            Q + "'The b values of MPCC-1 and PCC in the plateau region are 0.67 and 0.55'",
            0.67, "", 0.05, False, "prediction", _cv_b, (CV_SET,)),
+    Target("cv_pcc_b", "PCC ester, CV 0.1–0.5 mV/s: b of the anodic plateau peak",
+           Q + "'The b values of MPCC-1 and PCC in the plateau region are 0.67 and 0.55'",
+           0.55, "", 0.05, False, "prediction", _cv_b_pcc, ("PCC-ester",), rests_on=("PCC",)),
     Target("cv_mpcc1_capacitive", "MPCC-1 ether, CV at 0.1 mV/s: Dunn's capacitive share",
            Q + "'At a scan rate of 0.1 mV s−1, the capacitive contribution ratio for MPCC-1 is 39.5 %'",
            39.5, "%", 5.0, False, "prediction", _cv_capacitive_percent, (CV_SET,)),

@@ -35,7 +35,7 @@ from ..fitting.cv import CVIdentification, default_names
 from ..fitting.cv import identify as identify_cv
 from ..fitting.parameters import expand, make_parameters
 from ..io.cv import Voltammogram, read_cv
-from ..virtual import CV_ANODE_POTENTIAL, CV_COLUMNS, CV_SPLIT_COLUMNS, virtual_cv
+from ..virtual import CV_ANODE_POTENTIAL, CV_COLUMNS, CV_SPLIT_COLUMNS, check_cv, virtual_cv
 
 #: Files of one electrode sweep the same window: vertex potentials that differ by more than this
 #: [V] mean files of different electrodes or protocols mixed by mistake.
@@ -342,10 +342,11 @@ def run_simulate_cv(parameter_set: str, scan_rates_mV_s: Sequence[float], window
         raise InvalidValueError("--scan-rates", scan_rates_mV_s, "one or more scan rates in mV/s")
     if cathode is None and np_ratio is not None:
         raise InvalidValueError("--np", np_ratio, "nothing without --cathode (a half cell has no N/P ratio)")
-    if cathode is None:
-        cell: HalfCell | FullCell = HalfCell(parameter_set, model)
-    else:
-        cell = balanced(FullCell(parameter_set, cathode, 1.05 if np_ratio is None else np_ratio, model))
+    cell: HalfCell | FullCell = (HalfCell(parameter_set, model) if cathode is None else
+                                 FullCell(parameter_set, cathode, 1.05 if np_ratio is None else np_ratio, model))
+    check_cv(cell, scan_rates_mV_s, window_V, cycles, noise)
+    if isinstance(cell, FullCell):
+        cell = balanced(cell)  # simulates both half cells
     t0 = time.perf_counter()
     frames = virtual_cv(cell, scan_rates_mV_s, window_V, cycles, noise=noise, progress=progress)
     wall = time.perf_counter() - t0

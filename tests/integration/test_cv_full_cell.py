@@ -59,7 +59,10 @@ def test_the_cell_starts_as_assembled_and_charging_is_positive(simulated):
     assert carbon[top] < carbon[0] and carbon.min() > 0.0  # the carbon sodiates while the cell charges, no plating
 
 
-def test_np_without_a_cathode_is_refused(tmp_path, capsys):
+def test_np_without_a_cathode_and_a_window_beyond_the_cells_are_refused(tmp_path, capsys):
     assert main(["simulate-cv", "--parameter-set", "MPCC-1-ether", "--np", "1.1", "--scan-rates", "1",
                  "--out", str(tmp_path / "x")]) == 2
     assert "--np" in capsys.readouterr().err and not (tmp_path / "x").exists()
+    assert main(["simulate-cv", "--parameter-set", "MPCC-1-ether", "--cathode", "O3-Na0.9TMO2", "--window", "1:4.5",
+                 "--scan-rates", "1", "--out", str(tmp_path / "y")]) == 2
+    assert "inside the cell's window 1.5–4 V" in capsys.readouterr().err and not (tmp_path / "y").exists()
