@@ -126,9 +126,9 @@ CV_COLUMNS = ("time/s", "Ewe/V", "<I>/mA", "cycle number")
 #: own split of the (noise-free) current [mA, anodic positive]; they sum to the current.
 CV_SPLIT_COLUMNS = {"double_layer": "model double-layer current/mA", "surface": "model surface-limited current/mA",
                     "diffusion": "model diffusion-limited current/mA"}
-#: Extra column of a full cell's virtual voltammogram: the carbon's potential [V vs Na+/Na] at the
-#: separator (the plating margin while the cell charges).
-CV_ANODE_POTENTIAL = "model anode potential vs Na/V"
+#: Extra column of a full cell's virtual voltammogram: the carbon's lowest potential across its
+#: coating [V vs Na+/Na] (next to the separator): the plating margin while the cell charges.
+CV_ANODE_POTENTIAL = "model lowest anode potential vs Na/V"
 #: Samples per millivolt of sweep in a virtual voltammogram.
 CV_SAMPLES_PER_mV = 0.5
 
@@ -149,7 +149,7 @@ def virtual_cv(cell: HalfCell | FullCell, scan_rates_mV_s: Sequence[float], wind
     working electrode, the carbon as counter) and the current is positive while charging
     (oxidation at the cathode, EC-Lab's sign), so the carbon's desodiation is on the negative
     branch. Currents are per cell; the split columns are the anode's, and
-    :data:`CV_ANODE_POTENTIAL` is the carbon's potential vs Na+/Na.
+    :data:`CV_ANODE_POTENTIAL` is the carbon's lowest potential vs Na+/Na.
 
     ``noise``: Gaussian current noise as a share of each sample's |current| (seeded).
     """
@@ -206,5 +206,5 @@ def _one_cv(sim: Simulator, cell: HalfCell | FullCell, lo: float, hi: float, rat
         if f"{key}_current_mA_g" in table:
             frame[column] = table[f"{key}_current_mA_g"].to_numpy() * to_mA
     if not half:
-        frame[CV_ANODE_POTENTIAL] = table["anode_potential_V"].to_numpy()
+        frame[CV_ANODE_POTENTIAL] = table["anode_min_potential_V"].to_numpy()
     return frame

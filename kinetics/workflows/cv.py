@@ -368,7 +368,8 @@ def run_simulate_cv(parameter_set: str, scan_rates_mV_s: Sequence[float], window
             summary |= {"cathode": cell.cathode_half.name, "np_ratio": cell.balance.np_ratio,
                         "note": "Ewe/V is the cell voltage and the current is positive while charging (the "
                                 "carbon sodiates); mass_mg is the anode's active mass; the split columns are the "
-                                f"anode's; '{CV_ANODE_POTENTIAL}' is the carbon's potential"}
+                                f"anode's; '{CV_ANODE_POTENTIAL}' is the carbon's lowest potential (the plating "
+                                "margin)"}
         if len(vs) >= 2:
             summary["capacitive_fraction"] = dunn_bias(vs, list(frames.values()))
         (work / "simulate_cv.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
