@@ -22,7 +22,6 @@ test are built once.
 from __future__ import annotations
 
 import gc
-import itertools
 import time
 import warnings
 from collections import OrderedDict
@@ -54,19 +53,30 @@ SOLVER_SETTINGS = {"rtol": 1e-6, "atol": 1e-6}
 #: backtracks, 100 iterations): a DFN carbon that starts fully desodiated at 3.0 V (x ≈ 1e-6) and
 #: is sodiated at ≥ 500 mA/g needs it, and a solve that converges anyway is not changed by it.
 SOLVER_OPTIONS = {"max_linesearch_backtracks_ic": 100, "max_num_iterations_ic": 1000}
-#: Chunks solved between two full garbage collections. A PyBaMM solution lies in reference
-#: cycles, which only the collector frees; Python's generational collector reaches them ever
-#: later as a long run goes on, and meanwhile they hold their arrays: a 1,000-cycle SPMe run
-#: grew 21 MB from its 100th cycle (issue 14's "peak memory flat"). A full collection every 25
-#: chunks keeps it flat (0 MB from 100 to 800 cycles here) at ≈ 5 ms per chunk (≈ 2 %).
-COLLECT_EVERY = 25
-_solved = itertools.count(1)
+#: Share of the solving time spent on full garbage collections. A PyBaMM solution lies in
+#: reference cycles, which only the collector frees; Python's generational collector reaches them
+#: ever later as a long run goes on, and meanwhile they hold their arrays: a 1,000-cycle SPMe run
+#: grew 21 MB from its 100th cycle (issue 14's "peak memory flat"). A full collection whenever the
+#: chunks solved since the last one took 1/COLLECT_SHARE times as long as it did keeps that flat
+#: (a collection costs ≈ 0.1 s with a built model in memory: about every 25 chunks of that run).
+COLLECT_SHARE = 0.02
 
 
-def _collect_now_and_then() -> None:
-    """A full garbage collection every :data:`COLLECT_EVERY` solved chunks (in any run)."""
-    if next(_solved) % COLLECT_EVERY == 0:
-        gc.collect()
+class _Collector:
+    """Full garbage collections at :data:`COLLECT_SHARE` of the solving time (in any run)."""
+
+    def __init__(self):
+        self.solving_s, self.cost_s = 0.0, 0.01
+
+    def after_chunk(self, seconds: float) -> None:
+        self.solving_s += seconds
+        if self.solving_s * COLLECT_SHARE >= self.cost_s:
+            t0 = time.perf_counter()
+            gc.collect()
+            self.cost_s, self.solving_s = time.perf_counter() - t0, 0.0
+
+
+_collector = _Collector()
 
 
 def make_solver(output_variables: Sequence[str] | None = None, max_step_s: float | None = None,
@@ -271,8 +281,9 @@ class Engine:
                     failure = "the solver stopped (infeasible step or solver failure)"
                 if failure is not None:
                     failure = f"{_step_name(chunk, len(series))}: {failure}"
-                _collect_now_and_then()
-                yield ChunkRun(chunk, tuple(series), failure, time.perf_counter() - t0)
+                seconds = time.perf_counter() - t0
+                _collector.after_chunk(seconds)
+                yield ChunkRun(chunk, tuple(series), failure, seconds)
                 bar.advance()
                 if failure is not None:
                     return
