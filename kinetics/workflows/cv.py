@@ -342,8 +342,10 @@ def run_simulate_cv(parameter_set: str, scan_rates_mV_s: Sequence[float], window
         raise InvalidValueError("--scan-rates", scan_rates_mV_s, "one or more scan rates in mV/s")
     if cathode is None and np_ratio is not None:
         raise InvalidValueError("--np", np_ratio, "nothing without --cathode (a half cell has no N/P ratio)")
-    cell: HalfCell | FullCell = (HalfCell(parameter_set, model) if cathode is None else
-                                 FullCell(parameter_set, cathode, 1.05 if np_ratio is None else np_ratio, model))
+    if cathode is None:
+        cell: HalfCell | FullCell = HalfCell(parameter_set, model)
+    else:  # FullCell's own default N/P unless one is given
+        cell = FullCell(parameter_set, cathode, model=model, **({} if np_ratio is None else {"np_ratio": np_ratio}))
     check_cv(cell, scan_rates_mV_s, window_V, cycles, noise)
     if isinstance(cell, FullCell):
         cell = balanced(cell)  # simulates both half cells
