@@ -33,7 +33,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-
 def main() -> int:
     warnings.simplefilter("ignore")
     from gitt_truth import truth_set
