@@ -33,6 +33,7 @@ CHILD = r"""
 import json, sys, tempfile, time, warnings
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
+sys.path.append(sys.argv[3])  # this benchmarks folder (gitt_truth)
 warnings.simplefilter("ignore")
 import pandas as pd
 import kinetics as hk
@@ -82,7 +83,8 @@ print("RESULT " + json.dumps(out))
 
 
 def _run(tree: Path, case: str) -> dict:
-    p = subprocess.run([sys.executable, "-c", CHILD, str(tree), case], capture_output=True, text=True)
+    p = subprocess.run([sys.executable, "-c", CHILD, str(tree), case, str(Path(__file__).resolve().parent)],
+                       capture_output=True, text=True)
     lines = [ln for ln in p.stdout.splitlines() if ln.startswith("RESULT ")]
     if p.returncode != 0 or not lines:
         raise SystemExit(f"{case} failed in {tree}:\n{p.stderr[-2000:]}")
