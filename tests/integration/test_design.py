@@ -5,6 +5,8 @@ one process, a local pool and a Dask cluster, the optimisation, and ``kinetics d
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import warnings
 
 import pandas as pd
@@ -113,6 +115,18 @@ def test_local_pool_and_dask_cluster_give_the_same_rows(reference_rows):
         result = sweep(Design(), GRID, scheduler=c.scheduler_address)
     assert result.where.startswith("Dask")
     pd.testing.assert_frame_equal(result.rows[NUMBERS], reference_rows[NUMBERS])
+
+
+def test_a_script_without_a_main_guard_gets_a_clear_error_not_a_broken_pool(tmp_path):
+    """Workers are spawned: each imports the user's script again, which (unguarded) starts a sweep
+    of its own and dies. The user must read what to do, not ``BrokenProcessPool``."""
+    script = tmp_path / "my_sweep.py"
+    script.write_text("from kinetics.design import Design, Grid, sweep\n"
+                      "sweep(Design(), Grid(np_ratio=(0.9, 1.1)), workers=2)\n")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert out.returncode != 0
+    last = out.stderr.strip().splitlines()[-1]
+    assert last.startswith("RuntimeError") and 'if __name__ == "__main__":' in last, out.stderr[-2000:]
 
 
 def test_optimal_n_p_meets_its_margin_and_beats_every_feasible_point():
