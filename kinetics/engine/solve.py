@@ -171,6 +171,7 @@ class Engine:
     def __init__(self, cell: HalfCell | FullCell, inputs: Sequence[str] = (), start: str = "desodiated",
                  ageing: bool = False):
         self.cell = cell
+        self.ageing = ageing
         self.built: BuiltModel
         self.built, self._sims = _shared(cell, tuple(inputs), start, ageing)
         self._c_true = dict(self.built.true_concentration)
@@ -211,7 +212,10 @@ class Engine:
         return split if all(name in self.built.model.variables for name in split.values()) else {}
 
     def _ageing_variables(self) -> dict[str, str]:
-        """What ageing did to the reference electrode, the variables its model defines."""
+        """What ageing did to the reference electrode, the variables its model defines; none
+        without ageing (PyBaMM defines them as zeros, and each output variable costs set-up time)."""
+        if not self.ageing:
+            return {}
         wanted = ageing_variables(self.built.slots[self.reference_role])
         return {k: n for k, n in wanted.items() if n in self.built.model.variables}
 
