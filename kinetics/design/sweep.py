@@ -293,6 +293,10 @@ def _execute(tasks: Iterable[DesignTask | list[dict]], n_workers: int, client) -
         return
     if client is not None:
         from distributed import as_completed as dask_completed
+        # as for the local pool below: every worker imports hc-kinetics while this process balances
+        # (the futures are kept: Dask may drop a task whose future is released before it runs)
+        ready = [client.submit(_worker_ready, pure=False, workers=[address])
+                 for address in client.scheduler_info()["workers"]]
         futures = []
         for t in tasks:
             if isinstance(t, list):
@@ -301,6 +305,7 @@ def _execute(tasks: Iterable[DesignTask | list[dict]], n_workers: int, client) -
                 futures.append(client.submit(run_design, t, pure=False))
         for f in dask_completed(futures):
             yield f.result()
+        del ready
         return
     with ProcessPoolExecutor(n_workers, mp_context=get_context("spawn")) as pool:
         # Start every worker now: each imports hc-kinetics and PyBaMM (≈ 2.5 s) while this process
@@ -327,7 +332,7 @@ def _execute(tasks: Iterable[DesignTask | list[dict]], n_workers: int, client) -
 
 
 def _worker_ready() -> None:
-    """Nothing: submitted once per worker so that it starts (and imports) straight away."""
+    """Nothing: submitted once per worker so that it starts (and imports hc-kinetics) straight away."""
 
 
 def _dask_client(address: str):
