@@ -8,7 +8,9 @@ electrodes' OCPs with a fitted balance and one series resistance
 (:func:`kinetics.analysis.ocv_balance.fit_balance`, the stage capacities refined with the balance),
 for cathode bases of 11, 21 and 31 stages (widths shrinking with the spacing) and for the 11-stage
 basis with the carbon's three stages refined too. It also prints the measured gap between the two
-curves at equal charge, the quantity a constant resistance has to explain.
+curves at equal charge, the quantity a constant resistance has to explain, and fits that gap alone
+(in which the OCPs cancel) with a constant resistance and with Butler–Volmer kinetics on either electrode
+(:func:`gap_hypotheses`).
 
 Run from the repository root: ``python experiments/hakadi_ocv_probe.py`` (about 15 minutes here).
 """
@@ -74,6 +76,39 @@ def gap_table(curves) -> list[tuple[float, float, float]]:
     return rows
 
 
+def gap_hypotheses(curves, values: dict) -> list[tuple[str, float, str]]:
+    """Fit the measured gap (recharge − discharge at equal charge) alone — the OCPs cancel in it,
+    up to the carbon's 30 mV hysteresis, a constant — with three descriptions of the polarisation,
+    on the electrode fractions of the fitted balance ``values``: a constant resistance; plus
+    Butler–Volmer on the cathode, η = 2(RT/F)·asinh(I / (2·I₀·√(y(1−y)))); plus the same on the carbon
+    with its fraction x. Returns (description, RMSE of the gap [mV], fitted values)."""
+    from scipy.optimize import least_squares
+
+    rows = gap_table(curves)
+    q = np.array([r[0] for r in rows[1:-1]])  # the ends: where one curve is still relaxing
+    gap = np.array([r[1] for r in rows[1:-1]]) * 1e-3
+    currents = curves[curves["direction"] != "rest"].groupby("direction")["current_A"].median().abs()
+    i_up, i_down = float(currents["charge"]), float(currents["discharge"])
+    x = values["anode_start_fraction"] + q / values["anode_capacity_Ah"]
+    y = values["cathode_start_fraction"] - q / values["cathode_capacity_Ah"]
+    vt2 = 2 * 8.314462618 * 298.15 / 96485.33212
+
+    def bv(i0, frac):
+        share = np.sqrt(np.clip(frac * (1 - frac), 1e-12, None))
+        return vt2 * (np.arcsinh(i_up / (2 * i0 * share)) + np.arcsinh(i_down / (2 * i0 * share)))
+
+    out = []
+    for name, frac in (("constant resistance", None), ("+ Butler–Volmer, cathode", y), ("+ Butler–Volmer, carbon", x)):
+        def residual(p, frac=frac):
+            model = p[0] * (i_up + i_down)
+            return (model + bv(p[1], frac) if frac is not None else model) - gap
+        p0 = [0.1, 1.0] if frac is not None else [0.1]
+        sol = least_squares(residual, p0, bounds=([0.0] + ([1e-6] if frac is not None else []), np.inf))
+        fitted = f"R {sol.x[0]:.3f} ohm" + (f", I0 {sol.x[1]:.3g} A" if frac is not None else "")
+        out.append((name, 1e3 * float(np.sqrt(np.mean(sol.fun ** 2))), fitted))
+    return out
+
+
 def main() -> None:
     warnings.simplefilter("ignore")
     curves = ocv_curves(read_time_series(FILE, columns=COLUMNS), FILE.name)
@@ -95,6 +130,13 @@ def main() -> None:
             also = "capacities + carbon stages" if extra else "capacities"
             print(f"{what:>26s} {also:>24s} {fit.rmse_mV:10.1f} {fit.values['resistance_ohm']:8.3f} "
                   f"{time.perf_counter() - t0:9.0f}", flush=True)
+            if n == BASES[0][0] and not extra:
+                shipped = fit.values
+    y_end = shipped["cathode_start_fraction"] + float(-curves["q_Ah"].min()) / shipped["cathode_capacity_Ah"]
+    print(f"\nthe gap alone, on the balance of the 11-stage fit (cathode from y = "
+          f"{shipped['cathode_start_fraction']:.3f} to {y_end:.3f} in the discharge):")
+    for name, rmse, fitted in gap_hypotheses(curves, shipped):
+        print(f"  {name:28s} RMSE {rmse:5.1f} mV   ({fitted})")
 
 
 if __name__ == "__main__":
