@@ -25,17 +25,16 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from hakadi_18650 import CAPACITY_SHARES, COLUMNS, DATA, FIT_FILE  # the calibration's file and design practice
+from scipy.optimize import least_squares
 
 from kinetics.analysis.ocv_balance import fit_balance, ocv_curves
 from kinetics.cells import FullCell
 from kinetics.io.cycler import read_time_series
 from kinetics.sets import load, shipped_file
+from kinetics.units import thermal_voltage
 
-ROOT = Path(__file__).resolve().parents[1]
-FILE = ROOT / "tests" / "data" / "hakadi-18650" / "cell1_0.5C_discharge_recharge.csv"
-COLUMNS = "time=ms,voltage=V,current=A"
-#: The calibration's assumed design practice (experiments/hakadi_18650.py, CAPACITY_SHARES).
-CAPACITY_SHARES = {"anode": (1.0, 1.3), "cathode": (1.0, 1.5)}
+FILE = DATA / FIT_FILE
 #: (stages, width ω [-]): the shipped basis (0.25 V apart, ω = 3) and two finer ones.
 BASES = ((11, 3.0), (21, 1.5), (31, 1.0))
 CARBON_STAGES = tuple(f"anode.ocp.{s}.{f}" for s in ("adsorption", "insertion", "pore_filling")
@@ -76,22 +75,25 @@ def gap_table(curves) -> list[tuple[float, float, float]]:
     return rows
 
 
+def currents_A(curves) -> tuple[float, float]:
+    """(recharge, discharge) current [A]: each direction's median magnitude."""
+    moving = curves[curves["direction"] != "rest"].groupby("direction")["current_A"].median().abs()
+    return float(moving["charge"]), float(moving["discharge"])
+
+
 def gap_hypotheses(curves, values: dict) -> list[tuple[str, float, str]]:
     """Fit the measured gap (recharge − discharge at equal charge) alone — the OCPs cancel in it,
     up to the carbon's 30 mV hysteresis, a constant — with three descriptions of the polarisation,
     on the electrode fractions of the fitted balance ``values``: a constant resistance; plus
     Butler–Volmer on the cathode, η = 2(RT/F)·asinh(I / (2·I₀·√(y(1−y)))); plus the same on the carbon
     with its fraction x. Returns (description, RMSE of the gap [mV], fitted values)."""
-    from scipy.optimize import least_squares
-
     rows = gap_table(curves)
     q = np.array([r[0] for r in rows[1:-1]])  # the ends: where one curve is still relaxing
     gap = np.array([r[1] for r in rows[1:-1]]) * 1e-3
-    currents = curves[curves["direction"] != "rest"].groupby("direction")["current_A"].median().abs()
-    i_up, i_down = float(currents["charge"]), float(currents["discharge"])
+    i_up, i_down = currents_A(curves)
     x = values["anode_start_fraction"] + q / values["anode_capacity_Ah"]
     y = values["cathode_start_fraction"] - q / values["cathode_capacity_Ah"]
-    vt2 = 2 * 8.314462618 * 298.15 / 96485.33212
+    vt2 = 2 * thermal_voltage()
 
     def bv(i0, frac):
         share = np.sqrt(np.clip(frac * (1 - frac), 1e-12, None))
@@ -112,8 +114,8 @@ def gap_hypotheses(curves, values: dict) -> list[tuple[str, float, str]]:
 def main() -> None:
     warnings.simplefilter("ignore")
     curves = ocv_curves(read_time_series(FILE, columns=COLUMNS), FILE.name)
-    currents = curves[curves["direction"] != "rest"].groupby("direction")["current_A"].median().abs()
-    print(f"{FILE.name}: discharge at {currents['discharge']:.2f} A, recharge at {currents['charge']:.2f} A")
+    i_up, i_down = currents_A(curves)
+    print(f"{FILE.name}: discharge at {i_down:.2f} A, recharge at {i_up:.2f} A")
     print("gap between the curves at equal charge (recharge − discharge):")
     for q, gap, mean in gap_table(curves):
         print(f"  {q:7.3f} A·h   {gap:6.1f} mV   (mean {mean:.3f} V)")
